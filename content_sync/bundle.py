@@ -122,9 +122,7 @@ def check_bundle(bundle: ContentBundle) -> list[Problem]:
                 problems.append(Problem(*where, "interprets", "points to another interpretation, not a policy"))
         for i, att in enumerate(doc.attachments):
             if att.path not in bundle.attachments:
-                problems.append(
-                    Problem(*where, f"attachments[{i}].path", f"file attachments/{att.path} is missing")
-                )
+                problems.append(Problem(*where, f"attachments[{i}].path", f"file attachments/{att.path} is missing"))
         url_problem(*where, "url", doc.url)
 
     for event in bundle.life_events:

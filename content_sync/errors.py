@@ -19,7 +19,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(part for part in (self.file, self.record, f"field {self.field}" if self.field else "") if part)
+        where = ", ".join(
+            part for part in (self.file, self.record, f"field {self.field}" if self.field else "") if part
+        )
         return f"{where}: {self.message}"
 
 

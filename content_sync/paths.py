@@ -1,11 +1,11 @@
 """Where things live on a terminal's disk. Every function takes the data root explicitly.
 
-    <root>/releases/<release-id>/   one whole, read-only release (content.sqlite, index/, files/,
-                                    release.json); built in <root>/staging/ and renamed in
-    <root>/current                  symlink to the active release, switched with os.replace
-    <root>/state.sqlite             local state: sync attempts, search log, print jobs, feedback
-    <root>/tuf/metadata/            the client's trusted TUF metadata (root.json installed once)
-    <root>/tuf/targets/             cache of verified downloaded targets
+<root>/releases/<release-id>/   one whole, read-only release (content.sqlite, index/, files/,
+                                release.json); built in <root>/staging/ and renamed in
+<root>/current                  symlink to the active release, switched with os.replace
+<root>/state.sqlite             local state: sync attempts, search log, print jobs, feedback
+<root>/tuf/metadata/            the client's trusted TUF metadata (root.json installed once)
+<root>/tuf/targets/             cache of verified downloaded targets
 """
 
 from __future__ import annotations

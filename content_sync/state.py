@@ -1,0 +1,59 @@
+"""The terminal's local state database (state.sqlite): what happened here, never content.
+
+Separate from releases, so it survives every sync. Each component that keeps state (sync log,
+search log, print queue, feedback, operator audit) owns its tables: it declares an ordered list
+of migration steps and calls `migrate(conn, component, steps)` before use. Steps are applied once,
+in order, and never edited after they ship: add a new step instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+_lock = threading.Lock()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open state.sqlite in WAL mode so the web app, the sync and the print worker share it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations ("
+        " component TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')),"
+        " PRIMARY KEY (component, step))"
+    )
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[str]) -> None:
+    """Apply the steps of `component` that this database has not seen yet, each in a transaction."""
+    with _lock:
+        done = {row[0] for row in conn.execute("SELECT step FROM migrations WHERE component = ?", (component,))}
+        for number, sql in enumerate(steps, start=1):
+            if number in done:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-check inside the write lock: another process may have applied it meanwhile.
+                if conn.execute(
+                    "SELECT 1 FROM migrations WHERE component = ? AND step = ?", (component, number)
+                ).fetchone():
+                    conn.execute("ROLLBACK")
+                    continue
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO migrations (component, step) VALUES (?, ?)", (component, number))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise

@@ -1,0 +1,71 @@
+"""The disclosure-zone kiosk: a Flask + htmx app serving the active content release."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from htmx_flask import Htmx
+
+from .config import DEFAULTS, load_toml
+from .content import ReleaseHolder
+
+__version__ = "0.1.0"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """templates/ or static/: inside the package in a wheel, at the repository root in a checkout."""
+    packaged = _PACKAGE / name
+    return packaged if packaged.is_dir() else _PACKAGE.parent / name
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A per-terminal key, generated once and kept beside the state database."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return key
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the TOML file, then KIOSK_* variables, then `test_config`."""
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_mapping(load_toml())
+        app.config.from_prefixed_env("KIOSK")
+    else:
+        app.config.from_mapping(test_config)
+    data_dir = Path(app.config["DATA_DIR"])
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(data_dir)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+
+    Htmx(app)
+    app.extensions["kiosk.releases"] = ReleaseHolder(data_dir)
+
+    @app.before_request
+    def _pin_release() -> None:
+        # One release per request, even if a sync switches `current` half-way through it.
+        g.release = app.extensions["kiosk.releases"].current()
+
+    from . import errors, public
+
+    errors.init_app(app)
+    app.register_blueprint(public.bp)
+    return app
