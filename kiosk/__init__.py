@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
 from .config import DEFAULTS, load_toml
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
 
     Htmx(app)
+    CSRFProtect(app)
     app.extensions["kiosk.releases"] = ReleaseHolder(data_dir)
 
     @app.before_request
@@ -64,8 +66,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # One release per request, even if a sync switches `current` half-way through it.
         g.release = app.extensions["kiosk.releases"].current()
 
-    from . import errors, public
+    from . import errors, public, state_db
 
     errors.init_app(app)
+    state_db.init_app(app)
     app.register_blueprint(public.bp)
     return app

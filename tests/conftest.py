@@ -25,7 +25,9 @@ def data_dir(tmp_path, bundle):
 
 @pytest.fixture
 def app(data_dir, tmp_path):
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "cache")})
+    return create_app(
+        {"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "cache"), "WTF_CSRF_ENABLED": False}
+    )
 
 
 @pytest.fixture
