@@ -1,0 +1,281 @@
+"""Usage statistics as plain functions over state.sqlite, for the panel, the CLI, CSV and /metrics.
+
+The tables are written by other parts (search_log by search, print_jobs by printing, feedback and
+page_views by the citizen screens, sync_attempts by sync); a table that was never created here
+simply counts as empty. Every function takes an open connection and an optional `since` (a local
+calendar date, inclusive): days are the terminal's local days (SQLite's 'localtime', i.e. the TZ
+of the process), because a hall's day does not begin at 08:00 Beijing time.
+
+Privacy: rows hold no personal data by design. Query text is what citizens typed, so before any
+query is shown or exported, long digit runs (a phone or ID-card number typed by mistake) are
+masked by `redact_query`. `prune_search_log` enforces SEARCH_LOG_RETENTION_DAYS; it keeps running
+totals in `stats_totals` so that the Prometheus counters never go backwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from content_sync import state
+
+# Owned by the operators part (component "admin"), next to audit_log and admin_auth.
+TOTALS_DDL = "CREATE TABLE stats_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
+
+_LONG_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
+
+
+def redact_query(query: str) -> str:
+    """Mask runs of 7 or more digits (phone numbers, ID-card numbers) in a logged query."""
+    return _LONG_DIGITS.sub(lambda m: "＊" * len(m.group()), query)
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def _since(column: str, since: dt.date | None) -> tuple[str, tuple]:
+    """A WHERE clause on the local day of `column` (ISO UTC text), inclusive of `since`."""
+    if since is None:
+        return "1 = 1", ()
+    return f"date({column}, 'localtime') >= ?", (since.isoformat(),)
+
+
+# --- searches
+
+
+def searches_per_day(conn: sqlite3.Connection, since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per local day, oldest first: searches, searches without a result."""
+    if not has_table(conn, "search_log"):
+        return []
+    where, args = _since("at", since)
+    rows = conn.execute(
+        f"SELECT date(at, 'localtime') AS day, count(*) AS searches,"
+        f" sum(result_count = 0) AS without_result"
+        f" FROM search_log WHERE {where} GROUP BY day ORDER BY day",
+        args,
+    )
+    return [dict(r) for r in rows]
+
+
+def _grouped_queries(
+    conn: sqlite3.Connection, since: dt.date | None, limit: int, only_failed: bool
+) -> list[dict[str, Any]]:
+    if not has_table(conn, "search_log"):
+        return []
+    where, args = _since("at", since)
+    if only_failed:
+        where += " AND result_count = 0"
+    # Group on the query as typed, ignoring surrounding spaces and the case of Latin letters (pinyin initials).
+    rows = conn.execute(
+        f"SELECT lower(trim(query)) AS query, count(*) AS searches, sum(result_count = 0) AS without_result,"
+        f" max(at) AS last_at FROM search_log WHERE {where} AND trim(query) != ''"
+        f" GROUP BY lower(trim(query)) ORDER BY searches DESC, last_at DESC, query LIMIT ?",
+        (*args, limit),
+    )
+    result = []
+    for r in rows:
+        item = dict(r)
+        item["query"] = redact_query(item["query"])
+        result.append(item)
+    return result
+
+
+def top_queries(conn: sqlite3.Connection, since: dt.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The most frequent queries: query, searches, without_result, last_at."""
+    return _grouped_queries(conn, since, limit, only_failed=False)
+
+
+def failed_queries(conn: sqlite3.Connection, since: dt.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The most frequent queries that found nothing: what the county's content is missing."""
+    return _grouped_queries(conn, since, limit, only_failed=True)
+
+
+# --- pages, slips, feedback
+
+
+def most_viewed(
+    conn: sqlite3.Connection, since: dt.date | None = None, kind: str = "guide", limit: int = 20
+) -> list[dict[str, Any]]:
+    """The records of `kind` opened most often: record_id, views."""
+    if not has_table(conn, "page_views"):
+        return []
+    where, args = _since("at", since)
+    rows = conn.execute(
+        f"SELECT record_id, count(*) AS views FROM page_views WHERE {where} AND kind = ?"
+        f" GROUP BY record_id ORDER BY views DESC, record_id LIMIT ?",
+        (*args, kind, limit),
+    )
+    return [dict(r) for r in rows]
+
+
+def slips(conn: sqlite3.Connection, since: dt.date | None = None) -> dict[str, Any]:
+    """Print jobs by outcome: printed (done), failed, pending, and printed per kind."""
+    out: dict[str, Any] = {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}}
+    if not has_table(conn, "print_jobs"):
+        return out
+    where, args = _since("created_at", since)
+    for row in conn.execute(
+        f"SELECT status, kind, count(*) AS n FROM print_jobs WHERE {where} GROUP BY status, kind", args
+    ):
+        if row["status"] == "done":
+            out["printed"] += row["n"]
+            out["printed_by_kind"][row["kind"]] = out["printed_by_kind"].get(row["kind"], 0) + row["n"]
+        elif row["status"] == "failed":
+            out["failed"] += row["n"]
+        else:
+            out["pending"] += row["n"]
+    return out
+
+
+def helpful_answers(conn: sqlite3.Connection, since: dt.date | None = None, limit: int = 20) -> dict[str, Any]:
+    """Answers to "was this helpful?": totals, and per record the yes/no counts (most "no" first)."""
+    out: dict[str, Any] = {"yes": 0, "no": 0, "records": []}
+    if not has_table(conn, "feedback"):
+        return out
+    where, args = _since("at", since)
+    totals = conn.execute(
+        f"SELECT coalesce(sum(helpful != 0), 0) AS yes, coalesce(sum(helpful = 0), 0) AS no"
+        f" FROM feedback WHERE {where}",
+        args,
+    ).fetchone()
+    out["yes"], out["no"] = totals["yes"], totals["no"]
+    rows = conn.execute(
+        f"SELECT kind, record_id, sum(helpful != 0) AS yes, sum(helpful = 0) AS no FROM feedback WHERE {where}"
+        f" GROUP BY kind, record_id ORDER BY no DESC, yes DESC, kind, record_id LIMIT ?",
+        (*args, limit),
+    )
+    out["records"] = [dict(r) for r in rows]
+    return out
+
+
+# --- totals for /metrics (monotonic across pruning)
+
+
+def ensure_tables(conn: sqlite3.Connection) -> None:
+    """Create the operators part's tables (audit_log, admin_auth, stats_totals) if needed."""
+    from .admin.store import MIGRATIONS
+
+    state.migrate(conn, "admin", MIGRATIONS)
+
+
+def _pruned(conn: sqlite3.Connection, name: str) -> int:
+    if not has_table(conn, "stats_totals"):
+        return 0
+    row = conn.execute("SELECT value FROM stats_totals WHERE name = ?", (name,)).fetchone()
+    return row["value"] if row else 0
+
+
+def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(searches, searches without a result) since the terminal was installed, pruned rows included."""
+    searches = _pruned(conn, "searches")
+    failed = _pruned(conn, "searches_without_result")
+    if has_table(conn, "search_log"):
+        row = conn.execute("SELECT count(*), coalesce(sum(result_count = 0), 0) FROM search_log").fetchone()
+        searches += row[0]
+        failed += row[1]
+    return searches, failed
+
+
+def slips_printed_total(conn: sqlite3.Connection) -> int:
+    if not has_table(conn, "print_jobs"):
+        return 0
+    return conn.execute("SELECT count(*) FROM print_jobs WHERE status = 'done'").fetchone()[0]
+
+
+def prune_search_log(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
+    """Delete search_log rows older than `retention_days` (0 keeps everything); return how many.
+
+    Called by the nightly sync and by `kiosk stats --prune`. The deleted rows are added to
+    `stats_totals` in the same transaction, so the /metrics counters stay monotonic.
+    """
+    if retention_days <= 0 or not has_table(conn, "search_log"):
+        return 0
+    ensure_tables(conn)
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = (now - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Timestamps are ISO UTC text of one format, so they compare as strings.
+        n, failed = conn.execute(
+            "SELECT count(*), coalesce(sum(result_count = 0), 0) FROM search_log WHERE at < ?", (cutoff,)
+        ).fetchone()
+        if n:
+            conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,))
+            for name, value in (("searches", n), ("searches_without_result", failed)):
+                conn.execute(
+                    "INSERT INTO stats_totals (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                    (name, value),
+                )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return n
+
+
+# --- everything at once (CLI --json, the panel, CSV)
+
+
+@dataclass
+class Summary:
+    since: str | None
+    searches: int = 0
+    searches_without_result: int = 0
+    per_day: list[dict[str, Any]] = field(default_factory=list)
+    top_queries: list[dict[str, Any]] = field(default_factory=list)
+    failed_queries: list[dict[str, Any]] = field(default_factory=list)
+    most_viewed_guides: list[dict[str, Any]] = field(default_factory=list)
+    slips: dict[str, Any] = field(default_factory=dict)
+    helpful: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summary(conn: sqlite3.Connection, since: dt.date | None = None, limit: int = 20) -> Summary:
+    """All statistics for the period starting at `since` (None: everything kept)."""
+    per_day = searches_per_day(conn, since)
+    return Summary(
+        since=since.isoformat() if since else None,
+        searches=sum(d["searches"] for d in per_day),
+        searches_without_result=sum(d["without_result"] for d in per_day),
+        per_day=per_day,
+        top_queries=top_queries(conn, since, limit),
+        failed_queries=failed_queries(conn, since, limit),
+        most_viewed_guides=most_viewed(conn, since, "guide", limit),
+        slips=slips(conn, since),
+        helpful=helpful_answers(conn, since, limit),
+    )
+
+
+def csv_rows(s: Summary, titles: dict[str, str] | None = None) -> list[list[Any]]:
+    """The summary as one flat table (section, key, value columns) for a spreadsheet."""
+    titles = titles or {}
+    rows: list[list[Any]] = [["section", "key", "name", "count", "count_2"]]
+    rows.append(["period", "since", "", s.since or "all", ""])
+    rows.append(["totals", "searches", "", s.searches, ""])
+    rows.append(["totals", "searches_without_result", "", s.searches_without_result, ""])
+    rows.append(["totals", "slips_printed", "", s.slips.get("printed", 0), ""])
+    rows.append(["totals", "slips_failed", "", s.slips.get("failed", 0), ""])
+    rows.append(["totals", "helpful_yes", "", s.helpful.get("yes", 0), ""])
+    rows.append(["totals", "helpful_no", "", s.helpful.get("no", 0), ""])
+    for d in s.per_day:
+        rows.append(["searches_per_day", d["day"], "", d["searches"], d["without_result"]])
+    for q in s.failed_queries:
+        rows.append(["queries_without_result", q["query"], "", q["searches"], ""])
+    for q in s.top_queries:
+        rows.append(["top_queries", q["query"], "", q["searches"], q["without_result"]])
+    for v in s.most_viewed_guides:
+        rows.append(["most_viewed_guides", v["record_id"], titles.get(v["record_id"], ""), v["views"], ""])
+    for kind, n in sorted(s.slips.get("printed_by_kind", {}).items()):
+        rows.append(["slips_printed_by_kind", kind, "", n, ""])
+    for r in s.helpful.get("records", []):
+        key = f"{r['kind']}:{r['record_id']}"
+        rows.append(["helpful_by_record", key, titles.get(r["record_id"], ""), r["yes"], r["no"]])
+    return rows
