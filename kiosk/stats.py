@@ -70,19 +70,17 @@ def _grouped_queries(
     where, args = _since("at", since)
     if only_failed:
         where += " AND result_count = 0"
-    # Group on the query as typed, ignoring surrounding spaces and the case of Latin letters (pinyin initials).
+    # Group on the query as typed, ignoring surrounding spaces and the case of Latin letters (pinyin
+    # initials), after masking: two different phone numbers are one masked query.
+    conn.create_function("kiosk_redact", 1, redact_query, deterministic=True)
     rows = conn.execute(
-        f"SELECT lower(trim(query)) AS query, count(*) AS searches, sum(result_count = 0) AS without_result,"
-        f" max(at) AS last_at FROM search_log WHERE {where} AND trim(query) != ''"
-        f" GROUP BY lower(trim(query)) ORDER BY searches DESC, last_at DESC, query LIMIT ?",
+        f"SELECT kiosk_redact(lower(trim(query))) AS q, count(*) AS searches,"
+        f" sum(result_count = 0) AS without_result, max(at) AS last_at"
+        f" FROM search_log WHERE {where} AND trim(query) != ''"
+        f" GROUP BY q ORDER BY searches DESC, last_at DESC, q LIMIT ?",
         (*args, limit),
     )
-    result = []
-    for r in rows:
-        item = dict(r)
-        item["query"] = redact_query(item["query"])
-        result.append(item)
-    return result
+    return [{"query": r["q"], **{k: r[k] for k in ("searches", "without_result", "last_at")}} for r in rows]
 
 
 def top_queries(conn: sqlite3.Connection, since: dt.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -257,7 +255,7 @@ def summary(conn: sqlite3.Connection, since: dt.date | None = None, limit: int =
 def csv_rows(s: Summary, titles: dict[str, str] | None = None) -> list[list[Any]]:
     """The summary as one flat table (section, key, value columns) for a spreadsheet."""
     titles = titles or {}
-    rows: list[list[Any]] = [["section", "key", "name", "count", "count_2"]]
+    rows: list[list[Any]] = [["section", "key", "title", "value", "value_2"]]
     rows.append(["period", "since", "", s.since or "all", ""])
     rows.append(["totals", "searches", "", s.searches, ""])
     rows.append(["totals", "searches_without_result", "", s.searches_without_result, ""])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
@@ -62,7 +61,7 @@ def _operator_ok() -> bool:
     if operator.get("pin") != auth.pin_fingerprint(pin_hash) or operator.get("gen") != auth.current_generation(conn):
         session.pop("operator", None)
         return False
-    now = time.time()
+    now = store.now_utc().timestamp()
     idle_limit = float(current_app.config["ADMIN_SESSION_MINUTES"]) * 60
     if now - float(operator.get("seen", 0)) > idle_limit:
         session.pop("operator", None)
@@ -120,7 +119,11 @@ def login():
         )
         if result.ok:
             session.pop("operator", None)
-            session["operator"] = {"gen": result.generation, "pin": auth.pin_fingerprint(pin_hash), "seen": time.time()}
+            session["operator"] = {
+                "gen": result.generation,
+                "pin": auth.pin_fingerprint(pin_hash),
+                "seen": store.now_utc().timestamp(),
+            }
             return redirect(_safe_next(request.args.get("next")))
         if result.reason == "wrong_pin":
             code = 401
