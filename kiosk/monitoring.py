@@ -36,6 +36,7 @@ from . import __version__, stats
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
 SUCCESSFUL_SYNC = ("updated", "unchanged")
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Printer states an operator must act on.
 PRINTER_PROBLEMS = {"paper_out", "offline"}
 
@@ -291,9 +292,10 @@ def _observe(response: Response) -> Response:
     started = g.pop("kiosk_request_started", None)
     if started is not None:
         endpoint = request.endpoint or "unmatched"  # never the raw path: unbounded label values
-        current_app.extensions["kiosk.metrics"].latency.labels(
-            request.method, endpoint, str(response.status_code)
-        ).observe(time.perf_counter() - started)
+        method = request.method if request.method in HTTP_METHODS else "other"
+        current_app.extensions["kiosk.metrics"].latency.labels(method, endpoint, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
     return response
 
 
