@@ -129,7 +129,8 @@ def test_terminal_status_at_a_given_moment(data_dir):
 def recorded_client(app, data_dir):
     conn = recorded_state(data_dir)
     conn.execute(
-        "INSERT INTO printer_status (id, checked_at, state, detail) VALUES (1, '2026-03-03T02:00:00+00:00', 'paper_out', '')"
+        "INSERT INTO printer_status (id, checked_at, state, detail)"
+        " VALUES (1, '2026-03-03T02:00:00+00:00', 'paper_out', '')"
     )
     conn.close()
     add_sync(data_dir, NOW - dt.timedelta(days=1), "updated")
