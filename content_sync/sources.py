@@ -423,15 +423,6 @@ class _SourceReader:
         for number, row in enumerate(rows[1:], start=2):
             if not any(_cell_text(v) for v in row):
                 continue  # empty rows are skipped
-            for index in [*unnamed, *range(width, len(row))]:
-                if index < len(row) and _cell_text(row[index]) and index not in stray_reported:
-                    stray_reported.add(index)
-                    self.add(
-                        rel,
-                        f"row {number}",
-                        f"column {get_column_letter(index + 1)}",
-                        "this column has values but no header in row 1",
-                    )
             data: dict[str, Any] = {}
             cell_problems: dict[str, str] = {}
             for field, index in columns.items():
@@ -444,6 +435,15 @@ class _SourceReader:
                     data[field] = value
             ident = data.get("id")
             record = f"row {number} (id={ident})" if ident else f"row {number}"
+            for index in [*unnamed, *range(width, len(row))]:
+                if index < len(row) and _cell_text(row[index]) and index not in stray_reported:
+                    stray_reported.add(index)  # once per column is enough
+                    self.add(
+                        rel,
+                        record,
+                        f"column {get_column_letter(index + 1)}",
+                        "this column has values but no header in row 1",
+                    )
             for field, message in cell_problems.items():
                 self.add(rel, record, sheet_label(field), message)
             unique = self.claim("catalog", "id", ident, rel, record, sheet_label("id"))
