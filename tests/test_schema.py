@@ -339,3 +339,33 @@ def test_committed_json_schema_files_match_the_models():
     for name, document_ in expected.items():
         committed = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
         assert committed == document_, f"docs/schema/{name} is stale: run `content-sync schema`"
+
+
+def test_the_examples_in_the_documentation_form_a_valid_source(tmp_path):
+    blocks = re.findall(r"^```(json|csv) (\S+)\n(.*?)^```$", DOC.read_text(encoding="utf-8"), flags=re.M | re.S)
+    files: dict[str, list[str]] = {}
+    for _, name, body in blocks:
+        files.setdefault(name, []).append(body)
+    assert set(files) == {
+        "site.json",
+        "domains.json",
+        "catalog/县级目录.csv",
+        "guides.jsonl",
+        "documents.jsonl",
+        "life_events.json",
+        "synonyms.json",
+    }
+    for name, bodies in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".jsonl"):  # shown across lines for reading; one record per line in a file
+            text = "".join(json.dumps(json.loads(b), ensure_ascii=False) + "\n" for b in bodies)
+        else:
+            [text] = bodies
+        path.write_text(text, encoding="utf-8")
+    for doc in map(json.loads, files["documents.jsonl"]):
+        for attachment in doc.get("attachments", []):
+            (tmp_path / "attachments" / attachment["path"]).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "attachments" / attachment["path"]).write_bytes(b"%PDF-1.4")
+    bundle = read_source_dir(tmp_path)
+    assert all(bundle.counts()[kind] >= 1 for kind in ("domains", "catalog", "guides", "documents", "synonyms"))
