@@ -133,6 +133,8 @@ class Jobs:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             command = kiosk_command() + ACTIONS[action]
             job = Job(action, command, store.now_utc(), self.log_dir / f"{action}.log")
+            # Audited before the child exists, so that "started" always precedes "finished".
+            self._audit(f"{action}_started", "ok", f"kiosk {' '.join(ACTIONS[action])}")
             with open(job.log_path, "wb") as log:
                 job.process = subprocess.Popen(
                     command,
@@ -152,14 +154,17 @@ class Jobs:
         job.returncode = job.process.wait()
         job.finished_at = store.now_utc()
         try:
-            conn = state.connect(paths.state_db(self._config["DATA_DIR"]))
-            try:
-                outcome = "ok" if job.returncode == 0 else "failed"
-                store.audit(conn, f"{job.action}_finished", outcome, f"exit code {job.returncode}")
-            finally:
-                conn.close()
+            outcome = "ok" if job.returncode == 0 else "failed"
+            self._audit(f"{job.action}_finished", outcome, f"exit code {job.returncode}")
         finally:
             job.done.set()
+
+    def _audit(self, action: str, outcome: str, detail: str) -> None:
+        conn = state.connect(paths.state_db(self._config["DATA_DIR"]))
+        try:
+            store.audit(conn, action, outcome, detail)
+        finally:
+            conn.close()
 
 
 def get_jobs(app: Flask) -> Jobs:

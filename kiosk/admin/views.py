@@ -247,16 +247,15 @@ def sync_history():
 def _start(action: str, done_endpoint: str):
     conn = _state()
     try:
-        job = get_jobs(current_app).start(action)
+        get_jobs(current_app).start(action)
     except JobRunning as exc:
         store.audit(conn, f"{action}_started", "refused", f"{exc.args[0]} still running")
         flash(f"{ACTION_LABELS[exc.args[0]]}正在进行，请等它结束后再试。", "error")
         return redirect(url_for(done_endpoint))
     except OSError as exc:
-        store.audit(conn, f"{action}_started", "failed", str(exc))
+        store.audit(conn, f"{action}_not_started", "failed", str(exc))
         flash(f"无法启动{ACTION_LABELS[action]}：{exc}", "error")
         return redirect(url_for(done_endpoint))
-    store.audit(conn, f"{action}_started", "ok", " ".join(job.command[-1:]))
     flash(f"{ACTION_LABELS[action]}已在后台开始，稍后刷新本页查看结果。", "info")
     return redirect(url_for(done_endpoint))
 

@@ -1,0 +1,209 @@
+"""`kiosk stats | set-pin | healthz | prune-search-log`: the operators' commands.
+
+Exit codes for scripts and systemd: 0 success; 1 a check found a problem (healthz: degraded);
+2 wrong usage; 3 healthz: no content to serve; 4 healthz --url: the web app did not answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import click
+
+from content_sync import paths, state
+
+from . import monitoring, stats
+from .admin import auth
+from .cli import AppState, main, pass_state
+from .config import load_toml
+
+HEALTH_EXIT = {"ok": 0, "degraded": 1, "failing": 3}
+EXIT_UNREACHABLE = 4
+
+
+def _state_conn(app):
+    return state.connect(paths.state_db(app.config["DATA_DIR"]))
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- stats
+
+
+@main.command("stats")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First local day to count (YYYY-MM-DD); default: the last 30 days.",
+)
+@click.option("--all", "everything", is_flag=True, help="Count everything the query log still holds.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@pass_state
+def stats_command(state_: AppState, since: dt.datetime | None, everything: bool, limit: int, as_json: bool) -> None:
+    """Usage statistics: searches per day, queries without a result, top queries, views, slips, answers."""
+    if since and everything:
+        raise click.UsageError("--since and --all exclude each other")
+    day = None if everything else (since.date() if since else dt.date.today() - dt.timedelta(days=29))
+    conn = _state_conn(state_.app)
+    try:
+        summary = stats.summary(conn, day, limit)
+    finally:
+        conn.close()
+    if as_json:
+        _echo_json(summary.as_dict())
+        return
+    click.echo(f"period: {'since ' + summary.since if summary.since else 'everything kept'}")
+    click.echo(f"searches: {summary.searches}, without a result: {summary.searches_without_result}")
+    s = summary.slips
+    click.echo(f"slips printed: {s['printed']}, failed: {s['failed']}, pending: {s['pending']}")
+    click.echo(f"helpful? yes {summary.helpful['yes']}, no {summary.helpful['no']}")
+    sections = [
+        ("queries without a result", [(q["query"], q["searches"]) for q in summary.failed_queries]),
+        (
+            "searches per day",
+            [(d["day"], f"{d['searches']} ({d['without_result']} without a result)") for d in summary.per_day],
+        ),
+        ("top queries", [(q["query"], q["searches"]) for q in summary.top_queries]),
+        ("most viewed guides", [(v["record_id"], v["views"]) for v in summary.most_viewed_guides]),
+    ]
+    for title, rows in sections:
+        click.echo(f"\n{title}:")
+        if not rows:
+            click.echo("  (none)")
+        for key, value in rows:
+            click.echo(f"  {value:>6}  {key}" if isinstance(value, int) else f"  {key}  {value}")
+
+
+@main.command("prune-search-log")
+@pass_state
+def prune_search_log_command(state_: AppState) -> None:
+    """Delete queries older than SEARCH_LOG_RETENTION_DAYS (kiosk-sync.service runs this nightly)."""
+    days = int(state_.app.config["SEARCH_LOG_RETENTION_DAYS"])
+    conn = _state_conn(state_.app)
+    try:
+        removed = stats.prune_search_log(conn, days)
+    finally:
+        conn.close()
+    if days <= 0:
+        click.echo("SEARCH_LOG_RETENTION_DAYS is 0: the query log is kept")
+    else:
+        click.echo(f"removed {removed} queries older than {days} days")
+
+
+# --- set-pin
+
+_PIN_LINE = re.compile(r"^\s*admin_pin_hash\s*=.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def write_pin_hash(path: Path, pin_hash: str) -> None:
+    """Set admin_pin_hash in a TOML settings file, replacing an existing line; atomic, mode kept."""
+    line = f'admin_pin_hash = "{pin_hash}"'
+    try:
+        text = path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        text, mode = "", 0o640
+    if _PIN_LINE.search(text):
+        text = _PIN_LINE.sub(lambda _m: line, text, count=1)
+    else:
+        text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if load_toml(path).get("ADMIN_PIN_HASH") != pin_hash:  # the file must still parse, with our value
+        raise click.ClickException(f"{path}: the PIN line was not read back; check the file by hand")
+
+
+@main.command("set-pin")
+@click.option(
+    "--file",
+    "settings_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the hash into this settings file (e.g. /etc/kiosk/kiosk.toml); without it, print the line.",
+)
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from the first line of standard input (scripts).")
+def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
+    """Set the operator PIN (6 to 12 digits); only its hash is stored."""
+    if pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = click.prompt("new operator PIN (6-12 digits)", hide_input=True, confirmation_prompt=True)
+    try:
+        pin_hash = auth.hash_pin(pin)
+    except auth.PinError as exc:
+        raise click.UsageError(str(exc)) from None
+    if settings_file is None:
+        click.echo("add this line to the settings file (/etc/kiosk/kiosk.toml), then restart kiosk-web:")
+        click.echo(f'admin_pin_hash = "{pin_hash}"')
+        return
+    try:
+        write_pin_hash(settings_file, pin_hash)
+    except OSError as exc:
+        raise click.ClickException(f"{settings_file}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # load_toml: the file has other problems
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"PIN hash written to {settings_file}; restart kiosk-web to use it")
+
+
+# --- healthz
+
+
+def _fetch_health(url: str, timeout: float) -> dict:
+    target = url.rstrip("/") + "/healthz"
+    try:
+        with urllib.request.urlopen(target, timeout=timeout) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as exc:  # 503 still carries the report
+        try:
+            return json.load(exc)
+        except ValueError:
+            raise click.exceptions.Exit(EXIT_UNREACHABLE) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        click.echo(f"error: {target} did not answer: {getattr(exc, 'reason', exc)}", err=True)
+        raise click.exceptions.Exit(EXIT_UNREACHABLE) from None
+
+
+@main.command("healthz")
+@click.option("--url", help="Ask the running web app instead, e.g. http://127.0.0.1:8080 (checks that it answers).")
+@click.option("--timeout", default=5.0, show_default=True, type=float, help="Seconds to wait for --url.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_state
+def healthz(state_: AppState, url: str | None, timeout: float, as_json: bool) -> None:
+    """Is this terminal fit to serve? Exit 0 ok, 1 degraded, 3 no content, 4 web app not answering."""
+    if url:
+        report = _fetch_health(url, timeout)
+    else:
+        report = monitoring.status_for_app(state_.app).as_dict()
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(f"status: {report['status']}")
+        click.echo(f"release: {report['release_id'] or 'none'}")
+        age = report["content_age_seconds"]
+        age_text = f"{age / 3600:.1f} h" if age is not None else "unknown"
+        click.echo(f"content age: {age_text}{' (STALE)' if report['stale'] else ''}")
+        last = report["last_sync"]
+        click.echo(f"last sync: {last['started_at'] + ' ' + last['outcome'] if last else 'never'}")
+        click.echo(f"printer: {report['printer_state']}")
+        for problem in report["problems"]:
+            click.echo(f"problem: {problem}")
+    raise click.exceptions.Exit(HEALTH_EXIT.get(report["status"], 1))
