@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -167,33 +168,43 @@ def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
 # --- healthz
 
 
-def _fetch_health(url: str, timeout: float) -> dict:
+def _fetch_health(url: str, timeout: float, wait: float) -> dict:
+    """GET <url>/healthz; retry for up to `wait` seconds while nothing answers (the app starting)."""
     target = url.rstrip("/") + "/healthz"
-    try:
-        with urllib.request.urlopen(target, timeout=timeout) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as exc:  # 503 still carries the report
+    deadline = time.monotonic() + wait
+    while True:
         try:
-            return json.load(exc)
-        except ValueError:
-            raise click.exceptions.Exit(EXIT_UNREACHABLE) from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        click.echo(f"error: {target} did not answer: {getattr(exc, 'reason', exc)}", err=True)
-        raise click.exceptions.Exit(EXIT_UNREACHABLE) from None
+            with urllib.request.urlopen(target, timeout=timeout) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:  # 503 still carries the report
+            try:
+                return json.load(exc)
+            except ValueError:
+                problem = f"HTTP {exc.code} without a report"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            problem = str(getattr(exc, "reason", exc))
+        if time.monotonic() >= deadline:
+            click.echo(f"error: {target} did not answer: {problem}", err=True)
+            raise click.exceptions.Exit(EXIT_UNREACHABLE)
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
 @main.command("healthz")
 @click.option("--url", help="Ask the running web app instead, e.g. http://127.0.0.1:8080 (checks that it answers).")
 @click.option("--timeout", default=5.0, show_default=True, type=float, help="Seconds to wait for --url.")
+@click.option("--wait", default=0.0, show_default=True, type=float, help="With --url: keep trying this many seconds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing; only the exit code tells.")
 @pass_state
-def healthz(state_: AppState, url: str | None, timeout: float, as_json: bool) -> None:
+def healthz(state_: AppState, url: str | None, timeout: float, wait: float, as_json: bool, quiet: bool) -> None:
     """Is this terminal fit to serve? Exit 0 ok, 1 degraded, 3 no content, 4 web app not answering."""
     if url:
-        report = _fetch_health(url, timeout)
+        report = _fetch_health(url, timeout, wait)
     else:
         report = monitoring.status_for_app(state_.app).as_dict()
-    if as_json:
+    if quiet:
+        pass
+    elif as_json:
         _echo_json(report)
     else:
         click.echo(f"status: {report['status']}")

@@ -182,6 +182,33 @@ def test_healthz_asks_the_running_web_app(env, tmp_path):
     assert json.loads(result.output)["release_id"] == paths.current_release(env).name
 
 
+def test_healthz_waits_for_a_web_app_that_is_starting(env):
+    from werkzeug.serving import make_server
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(env)})
+    probe = make_server("127.0.0.1", 0, app)
+    port = probe.port
+    probe.server_close()  # the port stays free until the app "starts" a moment later
+    servers = []
+
+    def start_later():
+        time.sleep(1.5)
+        servers.append(make_server("127.0.0.1", port, app, threaded=True))
+        servers[0].serve_forever()
+
+    thread = threading.Thread(target=start_later, daemon=True)
+    thread.start()
+    try:
+        result = run("healthz", "--url", f"http://127.0.0.1:{port}", "--wait", "20", "--quiet")
+    finally:
+        thread.join(timeout=0.1)
+        if servers:
+            servers[0].shutdown()
+        thread.join()
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
 def test_healthz_url_that_does_not_answer_exits_four(env):
     import socket
 
