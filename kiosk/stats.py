@@ -6,10 +6,15 @@ simply counts as empty. Every function takes an open connection and an optional 
 calendar date, inclusive): days are the terminal's local days (SQLite's 'localtime', i.e. the TZ
 of the process), because a hall's day does not begin at 08:00 Beijing time.
 
+Only citizens' searches count: rows the search part logged with source 'cli' (an operator
+trying `kiosk search`) are left out everywhere.
+
 Privacy: rows hold no personal data by design. Query text is what citizens typed, so before any
 query is shown or exported, long digit runs (a phone or ID-card number typed by mistake) are
-masked by `redact_query`. `prune_search_log` enforces SEARCH_LOG_RETENTION_DAYS; it keeps running
-totals in `stats_totals` so that the Prometheus counters never go backwards.
+masked by `redact_query`, on top of the search part's own masking. `prune_search_log` enforces
+SEARCH_LOG_RETENTION_DAYS. The Prometheus counters come from `search_totals`, which folds new
+rows into running totals in `stats_totals`, so pruning (ours or the search part's) never makes
+them go backwards.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return row is not None
 
 
+CITIZEN_SEARCHES = "source != 'cli'"
+
+
 def _since(column: str, since: dt.date | None) -> tuple[str, tuple]:
     """A WHERE clause on the local day of `column` (ISO UTC text), inclusive of `since`."""
     if since is None:
@@ -53,6 +61,7 @@ def searches_per_day(conn: sqlite3.Connection, since: dt.date | None = None) -> 
     if not has_table(conn, "search_log"):
         return []
     where, args = _since("at", since)
+    where += f" AND {CITIZEN_SEARCHES}"
     rows = conn.execute(
         f"SELECT date(at, 'localtime') AS day, count(*) AS searches,"
         f" sum(result_count = 0) AS without_result"
@@ -68,6 +77,7 @@ def _grouped_queries(
     if not has_table(conn, "search_log"):
         return []
     where, args = _since("at", since)
+    where += f" AND {CITIZEN_SEARCHES}"
     if only_failed:
         where += " AND result_count = 0"
     # Group on the query as typed, ignoring surrounding spaces and the case of Latin letters (pinyin
@@ -161,22 +171,50 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
     state.migrate(conn, "admin", MIGRATIONS)
 
 
-def _pruned(conn: sqlite3.Connection, name: str) -> int:
-    if not has_table(conn, "stats_totals"):
-        return 0
+def _total(conn: sqlite3.Connection, name: str) -> int:
     row = conn.execute("SELECT value FROM stats_totals WHERE name = ?", (name,)).fetchone()
     return row["value"] if row else 0
 
 
+def _set_total(conn: sqlite3.Connection, name: str, value: int) -> None:
+    conn.execute(
+        "INSERT INTO stats_totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (name, value),
+    )
+
+
 def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(searches, searches without a result) since the terminal was installed, pruned rows included."""
-    searches = _pruned(conn, "searches")
-    failed = _pruned(conn, "searches_without_result")
-    if has_table(conn, "search_log"):
-        row = conn.execute("SELECT count(*), coalesce(sum(result_count = 0), 0) FROM search_log").fetchone()
-        searches += row[0]
-        failed += row[1]
-    return searches, failed
+    """(searches, searches without a result) by citizens since the terminal was installed.
+
+    Rows logged since the last call (ids above a high-water mark) are added to running totals;
+    rows deleted later no longer matter. If the log was emptied and its ids started again from 1,
+    every row in it is new.
+    """
+    ensure_tables(conn)
+    if not has_table(conn, "search_log"):
+        return _total(conn, "searches"), _total(conn, "searches_without_result")
+    conn.execute("BEGIN IMMEDIATE")  # no row can be added while we count and move the mark
+    try:
+        mark = _total(conn, "search_log_counted_id")
+        top = conn.execute("SELECT coalesce(max(id), 0) FROM search_log").fetchone()[0]
+        if top < mark:
+            mark = 0
+        n, failed = conn.execute(
+            f"SELECT count(*), coalesce(sum(result_count = 0), 0) FROM search_log"
+            f" WHERE id > ? AND id <= ? AND {CITIZEN_SEARCHES}",
+            (mark, top),
+        ).fetchone()
+        searches = _total(conn, "searches") + n
+        without_result = _total(conn, "searches_without_result") + failed
+        if n or top != mark:
+            _set_total(conn, "searches", searches)
+            _set_total(conn, "searches_without_result", without_result)
+            _set_total(conn, "search_log_counted_id", top)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return searches, without_result
 
 
 def slips_printed_total(conn: sqlite3.Connection) -> int:
@@ -188,33 +226,16 @@ def slips_printed_total(conn: sqlite3.Connection) -> int:
 def prune_search_log(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
     """Delete search_log rows older than `retention_days` (0 keeps everything); return how many.
 
-    Called by the nightly sync and by `kiosk stats --prune`. The deleted rows are added to
-    `stats_totals` in the same transaction, so the /metrics counters stay monotonic.
+    kiosk-sync.service runs it nightly (`kiosk prune-search-log`). The rows are first folded into
+    the running totals, so the /metrics counters keep them.
     """
     if retention_days <= 0 or not has_table(conn, "search_log"):
         return 0
-    ensure_tables(conn)
+    search_totals(conn)
     now = now or dt.datetime.now(dt.UTC)
     cutoff = (now - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # Timestamps are ISO UTC text of one format, so they compare as strings.
-        n, failed = conn.execute(
-            "SELECT count(*), coalesce(sum(result_count = 0), 0) FROM search_log WHERE at < ?", (cutoff,)
-        ).fetchone()
-        if n:
-            conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,))
-            for name, value in (("searches", n), ("searches_without_result", failed)):
-                conn.execute(
-                    "INSERT INTO stats_totals (name, value) VALUES (?, ?)"
-                    " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-                    (name, value),
-                )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return n
+    # Timestamps are ISO UTC text of one format, so they compare as strings.
+    return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
 
 
 # --- everything at once (CLI --json, the panel, CSV)

@@ -60,6 +60,7 @@ def test_every_panel_page_asks_for_the_pin_first(admin):
     assert admin.post("/admin/sync").status_code == 302
     assert admin.post("/admin/rollback").status_code == 302
     assert admin.post("/admin/printer/test").status_code == 302
+    assert admin.post("/admin/printer/check").status_code == 302
 
 
 def test_htmx_request_without_session_is_redirected_by_header(admin):
@@ -236,7 +237,7 @@ def test_every_panel_form_carries_a_csrf_token_and_actions_need_it(csrf_client):
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", page, flags=re.S)
         assert forms, url
         assert all('name="csrf_token"' in f for f in forms), url
-    for url in ("/admin/sync", "/admin/rollback", "/admin/printer/test", "/admin/logout"):
+    for url in ("/admin/sync", "/admin/rollback", "/admin/printer/test", "/admin/printer/check", "/admin/logout"):
         assert csrf_client.post(url).status_code == 400, url
     # The session survived the refused logout.
     assert csrf_client.get("/admin/").status_code == 200

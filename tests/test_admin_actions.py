@@ -85,6 +85,7 @@ def audit(data_dir):
         ("/admin/sync", "sync", "/admin/sync"),
         ("/admin/rollback", "rollback", "/admin/sync"),
         ("/admin/printer/test", "print-test", "/admin/printer"),
+        ("/admin/printer/check", "printer-status", "/admin/printer"),
     ],
 )
 def test_action_runs_the_kiosk_command_in_the_background(admin_app, admin, fake_kiosk, data_dir, url, action, page):

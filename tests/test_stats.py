@@ -161,6 +161,42 @@ def test_prune_keeps_the_metric_totals_monotonic(conn):
     assert stats.search_totals(conn) == (12, 6)
 
 
+def test_totals_survive_rows_deleted_by_someone_else(conn):
+    # The search part prunes the log on its own too; rows already counted stay counted.
+    assert stats.search_totals(conn) == (11, 5)
+    conn.execute("DELETE FROM search_log WHERE at < '2026-03-03'")
+    assert stats.search_totals(conn) == (11, 5)
+    conn.execute(
+        "INSERT INTO search_log (at, query, result_count, took_ms) VALUES ('2026-03-04T01:00:00+00:00', 'x', 2, 1)"
+    )
+    assert stats.search_totals(conn) == (12, 5)
+
+
+def test_totals_count_a_log_that_was_emptied_and_started_again(conn):
+    assert stats.search_totals(conn) == (11, 5)
+    conn.execute("DELETE FROM search_log")
+    conn.execute(
+        "INSERT INTO search_log (at, query, result_count, took_ms) VALUES ('2026-09-01T01:00:00+00:00', 'x', 0, 1)"
+    )
+    assert conn.execute("SELECT max(id) FROM search_log").fetchone()[0] == 1
+    assert stats.search_totals(conn) == (12, 6)
+    assert stats.search_totals(conn) == (12, 6)
+
+
+def test_operator_searches_from_the_cli_are_not_counted(conn):
+    conn.execute(
+        "INSERT INTO search_log (at, query, result_count, took_ms, source)"
+        " VALUES ('2026-03-03T03:00:00+00:00', '测试', 0, 1, 'cli')"
+    )
+    conn.execute(
+        "INSERT INTO search_log (at, query, result_count, took_ms, source)"
+        " VALUES ('2026-03-03T03:00:00+00:00', '社保', 1, 1, 'suggest')"
+    )
+    assert stats.searches_per_day(conn)[-1] == {"day": "2026-03-03", "searches": 3, "without_result": 0}
+    assert "测试" not in [q["query"] for q in stats.top_queries(conn)]
+    assert stats.search_totals(conn) == (12, 5)
+
+
 def test_retention_zero_keeps_the_log_forever(conn):
     assert stats.prune_search_log(conn, 0, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == 0
     assert conn.execute("SELECT count(*) FROM search_log").fetchone()[0] == 11

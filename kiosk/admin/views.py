@@ -41,7 +41,7 @@ PROBLEM_LABELS = {
     "printer_paper_out": "打印机缺纸",
     "printer_offline": "打印机离线",
 }
-ACTION_LABELS = {"sync": "同步", "rollback": "回退", "print-test": "打印测试页"}
+ACTION_LABELS = {"sync": "同步", "rollback": "回退", "print-test": "打印测试页", "printer-status": "检查打印机"}
 
 
 # --- session
@@ -297,7 +297,7 @@ def printer():
         "admin/printer.html",
         status=_status(),
         recent=recent,
-        job=get_jobs(current_app).last("print-test"),
+        jobs={a: get_jobs(current_app).last(a) for a in ("print-test", "printer-status")},
         printer_setting=current_app.config["PRINTER"],
     )
 
@@ -305,6 +305,11 @@ def printer():
 @bp.post("/printer/test")
 def printer_test():
     return _start("print-test", "admin.printer")
+
+
+@bp.post("/printer/check")
+def printer_check():
+    return _start("printer-status", "admin.printer")
 
 
 @bp.get("/stats")
