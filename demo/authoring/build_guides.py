@@ -95,11 +95,11 @@ def assemble(entry: dict[str, str], part: dict[str, Any]) -> dict[str, Any]:
     record.update({k: v for k, v in part.items() if not k.startswith("_")})
     record.update(
         window=part["_window"] or dept["window"],
-        location=location,
+        location=part["_location"] or location,
         hours=part["_hours"] or default_hours,
         consult_phone=part["_phone"] or dept["phone"],
         online_url=common.ONLINE_BASE + entry["item_code"] if part["_online"] else None,
-        hall_ids=list(hall_ids),
+        hall_ids=list(hall_ids if part["_halls"] is None else part["_halls"]),
     )
     return record
 

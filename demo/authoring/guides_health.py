@@ -36,7 +36,9 @@ GUIDES = [
         result="出生医学证明（首次签发）",
         keywords=["出生证", "出生证明", "宝宝出生证"],
         window=WINDOW_HOSPITAL,
-        online=True,
+        location="孩子出生的医院：禾川县人民医院（城关镇人民路10号）、禾川县妇幼保健院（城关镇健康路6号）等",
+        halls=[],
+        hours="周一至周日 上午8:00–12:00 下午14:30–17:30",
         updated="2026-01-26",
     ),
     guide(
