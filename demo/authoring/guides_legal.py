@@ -30,7 +30,7 @@ GUIDES = [
         result="给予法律援助决定书，指派律师承办",
         keywords=["免费律师", "法律援助", "打官司没钱"],
         level="township",
-        phone="0999-6123201、12348",
+        phone="0999-6123281、12348",
         updated="2026-02-12",
     ),
     guide(
@@ -140,7 +140,7 @@ GUIDES = [
         result="法律咨询意见",
         keywords=["法律咨询", "问律师", "12348"],
         level="township",
-        phone="12348、0999-6123201",
+        phone="12348、0999-6123281",
         updated="2026-02-12",
     ),
     guide(
