@@ -1,4 +1,4 @@
-"""Assemble the sample county's service guides and write demo/county/guides.jsonl.
+"""Assemble the sample county's service guides and life events; write guides.jsonl and life_events.json.
 
 Run from the repository root:  python -m demo.authoring.build_guides [--check]
 
@@ -17,13 +17,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from content_sync.schema import Guide, ValidationContext
+from content_sync.schema import Guide, LifeEvent, ValidationContext
 from demo.authoring import common
+from demo.authoring.life_events import LIFE_EVENTS
 
 HERE = Path(__file__).resolve().parent
 COUNTY = HERE.parent / "county"
 INDEX = HERE / "guide_index.json"
 OUTPUT = COUNTY / "guides.jsonl"
+LIFE_EVENTS_OUTPUT = COUNTY / "life_events.json"
 
 DOMAIN_MODULES = [
     "social",
@@ -136,9 +138,33 @@ def build(index: list[dict[str, str]] | None = None, *, partial: bool = False) -
     return records
 
 
+def build_life_events(guide_ids: set[str]) -> list[dict[str, Any]]:
+    """All life events, validated; every guide they list must exist."""
+    seen: set[str] = set()
+    for record in LIFE_EVENTS:
+        if record["id"] in seen:
+            raise BuildError(f"life event {record['id']} is written twice")
+        seen.add(record["id"])
+        try:
+            LifeEvent.model_validate(record)
+        except ValueError as exc:
+            raise BuildError(f"life event {record['id']}: {exc}") from exc
+        unknown = [g for g in record["guide_ids"] if g not in guide_ids]
+        if unknown:
+            raise BuildError(f"life event {record['id']}: unknown guide ids {', '.join(unknown)}")
+        if len(set(record["guide_ids"])) != len(record["guide_ids"]):
+            raise BuildError(f"life event {record['id']}: a guide is listed twice")
+    return list(LIFE_EVENTS)
+
+
 def render(records: list[dict[str, Any]]) -> str:
     """The JSON Lines text: one guide per line, Chinese kept readable."""
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def render_life_events(records: list[dict[str, Any]]) -> str:
+    """The life events as a JSON array, one indented object per event."""
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,18 +173,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partial", action="store_true", help="allow index entries without a guide")
     args = parser.parse_args(argv)
     try:
-        text = render(build(partial=args.partial))
+        guides = build(partial=args.partial)
+        events = build_life_events({g["id"] for g in guides})
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    outputs = {OUTPUT: render(guides), LIFE_EVENTS_OUTPUT: render_life_events(events)}
     if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT} is out of date; run python -m demo.authoring.build_guides", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10))} guides to {OUTPUT}")
+        stale = [p for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path} is out of date; run python -m demo.authoring.build_guides", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(guides)} guides to {OUTPUT} and {len(events)} life events to {LIFE_EVENTS_OUTPUT}")
     return 0
 
 

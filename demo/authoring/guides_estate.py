@@ -197,7 +197,8 @@ GUIDES = [
         summary="贷款还清后，注销房屋上的抵押登记。",
         basis=[f"{BASIS}第十四条", f"{RULES}第七十六条"],
         conditions=[
-            "主债权已经还清，或抵押权人同意放弃",
+            "主债权已经还清，或抵押权人同意放弃抵押权",
+            "抵押的不动产没有被查封（查封的须先解除查封）",
         ],
         materials=[
             APPLICATION,
@@ -377,6 +378,7 @@ GUIDES = [
         basis=[f"{BASIS}第十四条", f"{RULES}第二十二条、第二十三条"],
         conditions=[
             "证书丢失、灭失或破损，或持有旧版房产证、土地证需换发",
+            "由登记簿记载的权利人本人或其委托代理人申请",
         ],
         materials=[
             APPLICATION,
