@@ -57,7 +57,6 @@ GUIDES = [
         result="临时占用城市道路许可决定书",
         keywords=["占道审批", "摆台促销", "人行道堆放"],
         audience="企业/个人",
-        fee="不收取审批费",
         updated="2026-03-13",
     ),
     guide(
