@@ -113,6 +113,15 @@ def test_lock_ends_after_the_lockout_minutes_with_a_fresh_count(admin, clock):
     assert admin.get("/admin/").status_code == 200
 
 
+def test_wrong_pins_sent_at_the_same_time_all_count(admin_app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(5) as pool:
+        codes = list(pool.map(lambda _: login(admin_app.test_client(), "111111").status_code, range(5)))
+    assert sorted(codes) == [401, 401, 401, 401, 429]
+    assert login(admin_app.test_client()).status_code == 429
+
+
 def test_lockout_survives_a_restart(data_dir, tmp_path, clock):
     first = create_app(admin_config(data_dir, tmp_path / "cache")).test_client()
     for _ in range(5):

@@ -69,6 +69,21 @@ def attempt_login(
     if not pin_hash:
         store.audit(conn, "login", "refused", "panel disabled: no PIN set", at=now)
         return LoginResult(False, "disabled")
+    store.ensure(conn)
+    # One attempt at a time, so that two wrong PINs sent together both count.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = _attempt(conn, pin, pin_hash, max_failures, lockout_minutes, now)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _attempt(
+    conn: sqlite3.Connection, pin: str, pin_hash: str, max_failures: int, lockout_minutes: int, now: dt.datetime
+) -> LoginResult:
     until = locked_until(conn, now)
     if until is not None:
         store.audit(conn, "login", "refused", "panel locked", at=now)
