@@ -100,8 +100,13 @@ def terminal_status(
     now = now or dt.datetime.now(dt.UTC)
     status = TerminalStatus(checked_at=now.isoformat(timespec="seconds"), stale_after_days=stale_days)
     release = paths.current_release(Path(data_dir))
+    manifest = None
     if release is not None:
-        manifest = json.loads((release / paths.RELEASE_MANIFEST).read_text())
+        try:
+            manifest = json.loads((release / paths.RELEASE_MANIFEST).read_text())
+        except (OSError, ValueError):
+            status.problems.append("release_unreadable")
+    if manifest is not None:
         status.release_id = manifest.get("id")
         status.content_version = manifest.get("content_version") or None
         status.county = manifest.get("county")
@@ -121,7 +126,7 @@ def terminal_status(
         status.content_confirmed_at = latest.isoformat(timespec="seconds")
         status.content_age_seconds = max(0.0, (now - latest).total_seconds())
         status.stale = status.content_age_seconds > stale_days * 86400
-    if status.release_id is None:
+    if status.release_id is None and "release_unreadable" not in status.problems:
         status.problems.append("no_release")
     elif status.stale:
         status.problems.append("content_stale")

@@ -81,6 +81,12 @@ def test_healthz_without_content_is_failing_503(tmp_path):
     assert body["status"] == "failing" and body["release_id"] is None and body["problems"] == ["no_release"]
 
 
+def test_a_damaged_release_manifest_is_reported(data_dir):
+    (paths.current_release(data_dir) / paths.RELEASE_MANIFEST).write_text("{not json")
+    status = monitoring.terminal_status(data_dir, state.connect(paths.state_db(data_dir)), 3)
+    assert (status.status, status.problems) == ("failing", ["release_unreadable"])
+
+
 def test_content_is_stale_after_the_stale_days_without_a_successful_sync(client, data_dir):
     set_built_at(data_dir, NOW - dt.timedelta(days=3, hours=1))
     add_sync(data_dir, NOW - dt.timedelta(hours=2), "failed", "network")

@@ -36,6 +36,7 @@ SYNC_OUTCOME_LABELS = {"running": "进行中", "updated": "已更新", "unchange
 PRINTER_LABELS = {"ok": "正常", "paper_low": "纸将用完", "paper_out": "缺纸", "offline": "离线", "unknown": "未知"}
 PROBLEM_LABELS = {
     "no_release": "没有可用的内容",
+    "release_unreadable": "当前内容版本已损坏，无法读取（请立即同步或回退）",
     "content_stale": "内容已过期（超过 {days} 天未能与门户网站确认）",
     "last_sync_failed": "最近一次同步失败",
     "printer_paper_out": "打印机缺纸",
