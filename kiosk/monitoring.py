@@ -126,8 +126,9 @@ def terminal_status(
         status.content_confirmed_at = latest.isoformat(timespec="seconds")
         status.content_age_seconds = max(0.0, (now - latest).total_seconds())
         status.stale = status.content_age_seconds > stale_days * 86400
-    if status.release_id is None and "release_unreadable" not in status.problems:
-        status.problems.append("no_release")
+    if status.release_id is None:
+        if "release_unreadable" not in status.problems:
+            status.problems.append("no_release")
     elif status.stale:
         status.problems.append("content_stale")
     if status.last_sync and status.last_sync["outcome"] == "failed":
