@@ -86,6 +86,16 @@ def _wrap_paragraph(text: str, width: float, measure: Callable[[str], float]) ->
         k = len(line)
         while k > 0 and not _breakable_at(candidate, k):
             k -= 1
+        if k == 0 and len(line[-1]) > 1 and not line[-1].isspace():
+            # Only a Latin run could end the line: split off its last character rather than start
+            # the next line with punctuation ("0999-612" / "3，…").
+            run = line.pop()
+            line += [run[:-1], run[-1]]
+            k = len(line) - 1
+        if k == 0 and len(piece) > 1:
+            # Or split the incoming run so that its head can join the line ("（0" / "00AM").
+            pieces[i : i + 1] = list(piece)
+            continue
         if k == 0:
             k = len(line)  # no allowed break (e.g. a line of only punctuation): break anyway
         lines.append("".join(line[:k]).rstrip())
@@ -93,10 +103,7 @@ def _wrap_paragraph(text: str, width: float, measure: Callable[[str], float]) ->
         while line and line[0].isspace():
             line.pop(0)
         used = sum(w(p) for p in line)
-        if line and used + pw > width:
-            # The carried pieces and `piece` still do not fit together: keep them on their own line.
-            lines.append("".join(line).rstrip())
-            line, used = [], 0.0
+        # `piece` is looked at again, now after the carried pieces.
     if line:
         lines.append("".join(line).rstrip())
     return lines

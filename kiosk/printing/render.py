@@ -83,6 +83,20 @@ def _qr_module(url: str, style: Style) -> int:
     return max(1, room // size)  # a very long URL: smaller modules rather than no code
 
 
+def _balanced(text: str, width: int, font: ImageFont.FreeTypeFont, count: int) -> list[str]:
+    """Lines of about equal length for a centred title, so no single character is left alone."""
+    lo, hi = width // count, width
+    best = wrap(text, width, font.getlength)
+    while hi - lo > 4:
+        mid = (lo + hi) // 2
+        lines = wrap(text, mid, font.getlength)
+        if len(lines) <= count:
+            best, hi = lines, mid
+        else:
+            lo = mid
+    return best
+
+
 def render(slip: Slip, style: Style, font_path: str = "") -> Rendered:
     """Draw `slip` in `style`. Raises fonts.FontNotFoundError if no CJK font is available."""
     regular = fonts.find_font(font_path)
@@ -96,7 +110,10 @@ def render(slip: Slip, style: Style, font_path: str = "") -> Rendered:
     def add_lines(text: str, font: ImageFont.FreeTypeFont, x: int, width: int, center: bool = False) -> None:
         nonlocal y
         step = round(font.size * style.leading)
-        for line in wrap(text, width, font.getlength):
+        lines = wrap(text, width, font.getlength)
+        if center and len(lines) > 1:
+            lines = _balanced(text, width, font, len(lines))
+        for line in lines:
             left = x + (width - font.getlength(line)) / 2 if center else x
             offsets.append(y)
             ops.append(lambda d, _img, top, s=line, f=font, lx=left: d.text((lx, top), s, font=f, fill=0))
