@@ -175,9 +175,11 @@ class Connection:
 def open_network(host: str, port: int, timeout: float, profile: str | None) -> Connection:
     escpos = _import_escpos()
     printer = escpos.printer.Network(host=host, port=int(port), timeout=timeout, profile=profile or None)
+    # Connect here rather than with printer.open(): python-escpos leaves the socket of a failed
+    # connection unclosed, which a long-running worker cannot afford.
     try:
-        printer.open()
-    except Exception as exc:
+        printer.device = socket.create_connection((host, int(port)), timeout=timeout)
+    except OSError as exc:
         raise PrinterIOError("offline", f"cannot connect to {host}:{port} ({exc})") from None
     return Connection(printer, timeout, f"printer {host}:{port}")
 
