@@ -7,6 +7,7 @@ face draws mainland glyph forms, so the face is chosen by name, not by a fixed i
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ class FontSpec:
     index: int = 0
 
 
+@functools.lru_cache(maxsize=16)
 def _pick_face(path: str) -> int:
     """Index of the Simplified Chinese face in a collection (0 for a single font)."""
     if not path.lower().endswith(".ttc"):
