@@ -172,6 +172,7 @@ def test_worker_fails_a_job_for_a_guide_no_longer_published(data_dir):
     failed = queue.get(conn, job.id)
     assert failed.status == "failed" and "g-gone" in failed.error
     assert worker.run_once() is False
+    worker.stop()
     conn.close()
 
 
@@ -184,6 +185,7 @@ def test_worker_with_a_silent_printer_fails_the_job_in_bounded_time(data_dir, bu
         started = time.monotonic()
         worker.run_once()
         took = time.monotonic() - started
+        worker.stop()
     failed = queue.get(conn, job.id)
     assert failed.status == "failed" and failed.error_kind == "no_answer"
     assert took < 3.0
@@ -196,7 +198,9 @@ def test_worker_records_paper_out_for_the_operator(data_dir, bundle):
     queue.migrate(conn)
     job = queue.enqueue(conn, bundle.guides[0].id, "s1", 3, 6)
     with FakePrinter("paper_out") as printer:
-        PrintWorker(data_dir, _settings(data_dir, backend="network", host="127.0.0.1", port=printer.port)).run_once()
+        worker = PrintWorker(data_dir, _settings(data_dir, backend="network", host="127.0.0.1", port=printer.port))
+        worker.run_once()
+        worker.stop()
     assert queue.get(conn, job.id).error_kind == "paper_out"
     assert queue.printer_status(conn)["state"] == "paper_out"
     conn.close()
@@ -206,5 +210,6 @@ def test_worker_idle_status_check_reaches_the_operator_table(data_dir):
     with FakePrinter("ok") as printer:
         worker = PrintWorker(data_dir, _settings(data_dir, backend="network", host="127.0.0.1", port=printer.port))
         worker.check_status()
-    row = queue.printer_status(worker.conn)
+        row = queue.printer_status(worker.conn)
+        worker.stop()
     assert row["state"] == "ok" and row["checked_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from flask import g, render_template
@@ -217,3 +218,32 @@ def test_csrf_protects_the_print_form(data_dir, tmp_path):
         sess.update(cookie_session)
     response = client.post("/slips/guide/g-social-01", data={"csrf_token": token})
     assert response.status_code == 303
+
+
+def test_the_web_app_starts_one_worker_that_prints_queued_jobs(data_dir, tmp_path):
+    from kiosk import printing
+
+    conn = state.connect(paths.state_db(data_dir))
+    queue.migrate(conn)
+    queued_before = queue.enqueue(conn, "g-social-01", "earlier-session", 3, 6)  # from before a restart
+    app = create_app(
+        {"DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "cache"), "WTF_CSRF_ENABLED": False, "PRINTER": "file"}
+    )
+    assert printing.get_worker(app) is None  # nothing runs until the web app serves a request
+    client = app.test_client()
+    try:
+        job_id = _job_id(client.post("/slips/guide/g-social-01", headers=HX).get_data(as_text=True))
+        worker = printing.get_worker(app)
+        assert worker is not None and worker.alive
+        client.get("/qr/guide/g-social-01.svg")
+        assert printing.get_worker(app) is worker  # one worker per app
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (
+            queue.get(conn, job_id).finished and queue.get(conn, queued_before.id).finished
+        ):
+            time.sleep(0.05)
+        assert queue.get(conn, queued_before.id).status == "done"
+        assert "告知单打印好了" in client.get(f"/slips/jobs/{job_id}", headers=HX).get_data(as_text=True)
+    finally:
+        printing.get_worker(app).stop(5)
+        conn.close()

@@ -11,8 +11,11 @@ from __future__ import annotations
 import copy
 import os
 import select
+import shutil
 import socket
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +33,31 @@ _PAPER_NEAR_END = 0x0C
 _PAPER_END = 0x60
 
 
-def _import_escpos():
-    """Import escpos with its capabilities cache in the kiosk's cache dir (it makes a temp dir otherwise)."""
-    if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
-        cache = Path(os.environ.get("KIOSK_CACHE_DIR") or tempfile.gettempdir()) / "escpos"
-        cache.mkdir(parents=True, exist_ok=True)
-        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
-    import escpos.printer  # noqa: F401  (after the environment is set)
+_import_lock = threading.Lock()
 
-    return escpos
+
+def _import_escpos():
+    """Import escpos with its capabilities cache in the kiosk's cache dir.
+
+    python-escpos evaluates `mkdtemp()` at import even when ESCPOS_CAPABILITIES_PICKLE_DIR is set,
+    leaving an empty directory in /tmp per process: the import runs with a scratch temp dir that
+    is removed afterwards.
+    """
+    if "escpos.printer" in sys.modules:
+        return sys.modules["escpos"]
+    with _import_lock:
+        if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+            cache = Path(os.environ.get("KIOSK_CACHE_DIR") or tempfile.gettempdir()) / "escpos"
+            cache.mkdir(parents=True, exist_ok=True)
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+        scratch = tempfile.mkdtemp(prefix="kiosk-escpos-import-")
+        saved, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            import escpos.printer  # noqa: F401  (after the environment is set)
+        finally:
+            tempfile.tempdir = saved
+            shutil.rmtree(scratch, ignore_errors=True)
+    return sys.modules["escpos"]
 
 
 def set_cache_dir(cache_dir: str | os.PathLike) -> None:
