@@ -127,7 +127,28 @@ def render(slip: Slip, style: Style, font_path: str = "") -> Rendered:
             add_lines(block.text, fonts.load(regular, style.subtitle), style.margin, inner, center=True)
         elif block.kind == "heading":
             y += style.gap
-            add_lines(f"【{block.text}】", fonts.load(bold, style.heading), style.margin, inner)
+            font = fonts.load(bold, style.heading)
+            pad = style.gap // 2
+            lines = wrap(block.text, inner - 2 * pad, font.getlength)
+            band = round(font.size * style.leading) * len(lines) + pad
+            offsets.append(y)
+            ops.append(
+                lambda d, _img, t, h=band: d.rectangle((style.margin, t, style.width - style.margin - 1, t + h), fill=0)
+            )
+            for line in lines:
+                offsets.append(y + pad // 2)
+                ops.append(lambda d, _img, t, s=line, f=font, x=style.margin + pad: d.text((x, t), s, font=f, fill=255))
+                y += round(font.size * style.leading)
+            y += pad + style.gap // 2
+            breaks.append(y)
+        elif block.kind == "bullet":
+            body = fonts.load(regular, style.body)
+            indent = round(body.size * 0.9)
+            dot = max(3, body.size // 6)
+            top = y + round(body.size * 0.62) - dot // 2
+            offsets.append(top)
+            ops.append(lambda d, _img, t, r=dot: d.ellipse((style.margin + 2, t, style.margin + 2 + r, t + r), fill=0))
+            add_lines(block.text, body, style.margin + indent, inner - indent)
         elif block.kind == "text":
             add_lines(block.text, fonts.load(regular, style.body), style.margin, inner)
         elif block.kind == "small":

@@ -17,7 +17,8 @@ from ..qr import allowed_url
 class Block:
     """One element of a slip, top to bottom.
 
-    kind: "title" (large, bold, centred), "subtitle" (centred), "heading" (bold), "text",
+    kind: "title" (large, bold, centred), "subtitle" (centred), "heading" (white on black), "text",
+    "bullet" (a point with a hanging indent),
     "check" (a checklist item: `text` is the name, `lines` the details under it), "qr" (`text` is
     the URL, `lines` the caption), "rule" (a line across), "small" (small print).
     """
@@ -75,7 +76,11 @@ def build_slip(
     blocks.append(Block("rule"))
 
     required = sum(1 for m in guide.materials if m.required)
-    blocks.append(Block("heading", f"需要带的材料（共 {len(guide.materials)} 项，必需 {required} 项）"))
+    blocks.append(Block("heading", f"需要带的材料（{len(guide.materials)} 项）"))
+    optional = len(guide.materials) - required
+    blocks.append(
+        Block("small", f"其中必需 {required} 项" + (f"，可选 {optional} 项" if optional else "") + "。备齐一项勾一项。")
+    )
     for number, material in enumerate(guide.materials, start=1):
         details = [material_details(material)]
         if material.notes:
@@ -87,7 +92,7 @@ def build_slip(
 
     blocks.append(Block("heading", "办理条件"))
     for condition in guide.conditions:
-        blocks.append(Block("text", f"· {condition}"))
+        blocks.append(Block("bullet", condition))
 
     blocks.append(Block("heading", "在哪里办"))
     blocks.append(Block("text", guide.location))
