@@ -138,3 +138,12 @@ def test_usb_printer_without_pyusb_or_device_fails_cleanly():
         backend.print_slip(_slip(), "job-1")
     assert failure.value.kind == "offline"
     assert "USB" in failure.value.detail
+
+
+def test_serial_printer_missing_fails_cleanly(tmp_path):
+    backend = make_backend(PrinterSettings(backend="serial", serial_device=str(tmp_path / "ttyNone"), timeout=TIMEOUT))
+    with pytest.raises(PrintFailure) as failure:
+        backend.print_slip(_slip(), "job-1")
+    assert failure.value.kind == "offline"
+    assert "serial" in failure.value.detail
+    assert backend.status().state == "offline"

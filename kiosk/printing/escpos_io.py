@@ -212,7 +212,7 @@ def open_usb(vendor: int, product: int, timeout: float, profile: str | None) -> 
             return self.device.read(self.in_ep, 16, int(self.timeout))
 
     if not escpos.printer.Usb.is_usable():
-        raise PrinterIOError("offline", "USB printing needs pyusb: pip install 'python-escpos[usb]'")
+        raise PrinterIOError("offline", "USB printing needs pyusb: pip install 'disclosure-kiosk[printers]'")
     printer = _BoundedUsb(vendor, product, timeout=max(1, int(timeout * 1000)), profile=profile or None)
     try:
         printer.open()
@@ -224,8 +224,14 @@ def open_usb(vendor: int, product: int, timeout: float, profile: str | None) -> 
 def open_serial(device: str, timeout: float, profile: str | None) -> Connection:
     escpos = _import_escpos()
     if not escpos.printer.Serial.is_usable():
-        raise PrinterIOError("offline", "serial printing needs pyserial: pip install 'python-escpos[serial]'")
-    printer = escpos.printer.Serial(devfile=device, timeout=timeout, profile=profile or None)
+        raise PrinterIOError("offline", "serial printing needs pyserial: pip install 'disclosure-kiosk[printers]'")
+
+    class _OneByteSerial(escpos.printer.Serial):
+        # A status answer is one byte; reading 16 would wait out the whole timeout every time.
+        def _read(self) -> bytes:
+            return self.device.read(1)
+
+    printer = _OneByteSerial(devfile=device, timeout=timeout, profile=profile or None)
     try:
         printer.open()
         printer.device.write_timeout = timeout
