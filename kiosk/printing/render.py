@@ -48,9 +48,9 @@ class Style:
 
     @classmethod
     def a4(cls) -> Style:
-        """A4 at 150 dpi: 1240 dots across, 3 cm margins."""
+        """A4 at 150 dpi: 1240 dots across, about 2 cm margins, 12–13 pt body text."""
         return cls(
-            width=A4_PX[0], margin=120, title=56, subtitle=36, heading=38, body=32, small=26, gap=14, qr_modules=(8,)
+            width=A4_PX[0], margin=110, title=44, subtitle=28, heading=30, body=26, small=22, gap=10, qr_modules=(6,)
         )
 
 
@@ -205,19 +205,22 @@ def a4_pages(slip: Slip, font_path: str = "") -> list[Image.Image]:
     """The slip on A4 pages, cut only between lines."""
     style = Style.a4()
     drawn = render(slip, style, font_path)
+    # The drawn slip without its own top and bottom margins; each page adds the page's margins.
+    end = max(drawn.breaks) if drawn.breaks else drawn.image.height
+    content = drawn.image.crop((0, style.margin, style.width, end))
+    breaks = [b - style.margin for b in drawn.breaks]
     page_h = A4_PX[1] - 2 * style.margin
     pages: list[Image.Image] = []
     top = 0
-    total = drawn.image.height
-    while top < total:
+    while top < content.height:
         limit = top + page_h
-        if limit >= total:
-            bottom = total
+        if limit >= content.height:
+            bottom = content.height
         else:
-            cuts = [b for b in drawn.breaks if top < b <= limit]
+            cuts = [b for b in breaks if top < b <= limit]
             bottom = cuts[-1] if cuts else limit
         page = Image.new("1", A4_PX, 1)
-        page.paste(drawn.image.crop((0, top, style.width, bottom)), (0, style.margin if pages else 0))
+        page.paste(content.crop((0, top, style.width, bottom)), (0, style.margin))
         pages.append(page)
         top = bottom
     return pages
