@@ -88,6 +88,7 @@ class FakePrinter:
       "paper_out"   answers: online, paper end
       "silent"      accepts and reads, never answers anything
       "disconnect"  answers status queries, then closes the connection after `cut_after` data bytes
+      "stall"       answers status queries, then stops reading after `cut_after` data bytes (a jam)
     """
 
     def __init__(self, mode: str = "ok", cut_after: int = 20_000):
@@ -168,6 +169,9 @@ class FakePrinter:
                     del buffer[:1]
             if self.mode == "disconnect" and data_bytes >= self.cut_after:
                 conn.shutdown(socket.SHUT_RDWR)
+                return
+            if self.mode == "stall" and data_bytes >= self.cut_after:
+                self._stop.wait()  # hold the connection open, read nothing more
                 return
 
 

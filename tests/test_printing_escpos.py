@@ -118,6 +118,16 @@ def test_printer_that_disconnects_mid_job_fails_it():
     assert took < 3 * TIMEOUT
 
 
+def test_printer_that_jams_mid_job_fails_it_within_a_few_timeouts():
+    with FakePrinter("stall", cut_after=5000) as printer:
+        started = time.monotonic()
+        with pytest.raises(PrintFailure) as failure:
+            _network(printer.port).print_slip(_slip(), "job-1")
+        took = time.monotonic() - started
+    assert failure.value.kind == "no_answer"
+    assert took < 3 * TIMEOUT + 1
+
+
 def test_unreachable_printer_is_offline():
     port = free_port()
     with pytest.raises(PrintFailure) as failure:
