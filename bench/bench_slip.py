@@ -1,7 +1,7 @@
 """Time to render one slip and encode it to ESC/POS bytes (target: median under 150 ms).
 
-Run: python bench/bench_slip.py  (from the repository root). Uses the sample county's longest
-guide when demo/county/ is complete, else the test county's guide with a long list of materials.
+Run: python bench/bench_slip.py  (from the repository root). Uses a typical and the longest guide
+of the sample county (demo/county/), else the test county's guide and one with 15 materials.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_sync.schema import Material  # noqa: E402
+from content_sync.schema import Guide, Material  # noqa: E402
 from kiosk.printing import escpos_io, render  # noqa: E402
 from kiosk.printing.slip import build_slip  # noqa: E402
 
@@ -24,23 +24,31 @@ RUNS = 30
 
 
 def _guides():
+    """(site, [(label, guide)]): the sample county's longest guide, or the test county's."""
+    from tests.factories import make_bundle, make_guide
+
     sample = ROOT / "demo" / "county"
-    if (sample / "guides.jsonl").is_file():
+    site = make_bundle().site
+    if (sample / "site.json").is_file():
         from content_sync.sources import read_source_dir
 
         bundle = read_source_dir(sample)
-        longest = max(bundle.guides, key=lambda g: len(g.materials) * 100 + len(g.model_dump_json()))
-        return bundle, [("sample longest", longest)]
-    from tests.factories import make_bundle, make_guide
-
-    bundle = make_bundle()
-    materials = [Material(name=f"第{n}项证明材料（原件及复印件）", form="原件及复印件", copies=1) for n in range(1, 16)]
-    return bundle, [("typical", bundle.guides[0]), ("15 materials", make_guide(materials=materials))]
+        site, guides = bundle.site, bundle.guides
+    elif (sample / "guides.jsonl").is_file():
+        lines = (sample / "guides.jsonl").read_text(encoding="utf-8").splitlines()
+        guides = [Guide.model_validate_json(line) for line in lines if line.strip()]
+        site = site.model_copy(update={"qr_allowed_hosts": ["hechuan.gov.example", "zwfw.province.gov.example"]})
+    else:
+        materials = [Material(name=f"第{n}项证明材料（原件及复印件）", form="原件及复印件") for n in range(1, 16)]
+        return site, [("typical", make_guide()), ("15 materials", make_guide(materials=materials))]
+    longest = max(guides, key=lambda g: len(g.materials) * 100 + len(g.model_dump_json()))
+    typical = sorted(guides, key=lambda g: len(g.model_dump_json()))[len(guides) // 2]
+    return site, [("sample typical", typical), ("sample longest", longest)]
 
 
 def main() -> int:
-    bundle, guides = _guides()
-    hall, site = bundle.site.halls[0], bundle.site
+    site, guides = _guides()
+    hall = site.halls[0]
     worst = 0.0
     for label, guide in guides:
         for dots in (384, 576):
