@@ -1,11 +1,12 @@
 """Write the sample county's standard disclosure catalog (政务公开事项标准目录).
 
-    python demo/authoring/catalog/build_catalog.py
+    python demo/authoring/catalog/build_catalog.py [--check]
 
 Rows come from the hand-written domain modules (catalog_rows_*.py) and one row per service guide
 (guide_rows.py over guide_index.json). Every row is validated with CatalogItem; rows that include
 县级 go to catalog/县级目录.xlsx, 乡级-only rows to catalog/乡级目录.csv (UTF-8 with BOM, as Excel
 saves it). Output is byte-for-byte reproducible: fixed workbook dates and zip entry times.
+With --check nothing is written and the script fails if a sheet is out of date.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import catalog_rows_a
 import catalog_rows_b
 import catalog_rows_c
 import catalog_rows_d
-from common import COUNTY, context, load_domains, write_if_changed
+from common import COUNTY, context, finish, load_domains, write_if_changed
 from guide_rows import guide_rows, load_guide_index
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -203,10 +204,11 @@ def main() -> None:
     guides = sum(1 for r in rows if r["guide_id"])
     print(
         f"catalog: {len(rows)} rows ({len(county)} in 县级目录.xlsx, {len(township)} in 乡级目录.csv, "
-        f"{guides} linked to guides); domains: {len({r['domain'] for r in rows})}; files changed: {changed}"
+        f"{guides} linked to guides); domains: {len({r['domain'] for r in rows})}; files differing: {changed}"
     )
     for field in ("disclosure_type", "form", "status", "item_type", "service_class"):
         print(f"  {field}: {dict(Counter(r[field] for r in rows).most_common())}")
+    finish(changed)
 
 
 if __name__ == "__main__":

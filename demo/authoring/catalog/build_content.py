@@ -1,6 +1,7 @@
 """Write the sample county's site.json, synonyms.json, documents.jsonl and attachments/.
 
-Run from anywhere: `python demo/authoring/catalog/build_content.py`. Every record is validated
+Run from anywhere: `python demo/authoring/catalog/build_content.py` (add `--check` to only verify
+that the files are up to date). Every record is validated
 with the content schema before anything is written; output is byte-for-byte stable, so running
 the script again without data changes leaves the files untouched.
 """
@@ -12,7 +13,7 @@ import io
 import time
 
 from attachments_data import CSV_TABLES, PDF_CARDS, TEXT_FILES
-from common import COUNTY, context, json_bytes, jsonl_bytes, write_if_changed
+from common import COUNTY, context, finish, json_bytes, jsonl_bytes, write_if_changed
 from documents_interpretations import INTERPRETATIONS
 from documents_notices import GAZETTE, NEWS, NOTICES
 from documents_policies import POLICIES
@@ -138,8 +139,9 @@ def main() -> None:
         written.append(write_if_changed(COUNTY / "attachments" / name, data))
     print(
         f"site: {len(site['halls'])} halls; synonyms: {len(synonyms)}; documents: {len(documents)}; "
-        f"attachments: {len(attachments)}; files changed: {sum(written)}"
+        f"attachments: {len(attachments)}; files differing: {sum(written)}"
     )
+    finish(sum(written))
 
 
 if __name__ == "__main__":

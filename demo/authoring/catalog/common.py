@@ -34,13 +34,28 @@ def context(site: dict) -> ValidationContext:
     )
 
 
+CHECK_ONLY = "--check" in sys.argv[1:]
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that; return whether it wrote."""
+    """Write `data` to `path` unless it already holds exactly that; return whether it differed.
+
+    With --check on the command line nothing is written: the caller reports stale files instead.
+    """
     if path.exists() and path.read_bytes() == data:
         return False
+    if CHECK_ONLY:
+        print(f"stale: {path.relative_to(REPO)}")
+        return True
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
+
+
+def finish(changed: int) -> None:
+    """In --check mode, fail when a file is not what the authoring data would produce."""
+    if CHECK_ONLY and changed:
+        raise SystemExit(f"{changed} file(s) out of date; run the build script without --check")
 
 
 def json_bytes(value: object) -> bytes:
