@@ -374,7 +374,9 @@ def guide_rows(guides: list[dict], slugs: dict[str, str], basis: dict[str, str])
     rows = []
     for guide in guides:
         gid, name, domain = guide["id"], guide["name"], guide["domain"]
-        slug = slugs[domain]
+        slug = slugs.get(domain)
+        if slug is None:
+            raise SystemExit(f"guide_index.json: id={gid}: unknown domain {domain!r}")
         number = gid.rsplit("-", 1)[1]
         if not number.isdigit():
             raise SystemExit(f"guide_index.json: id={gid}: expected g-<domain>-<number>")
