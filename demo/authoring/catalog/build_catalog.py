@@ -28,7 +28,7 @@ from guide_rows import guide_rows, load_guide_index
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
-from rowkit import expand
+from rowkit import DomainRows, expand
 from site_data import SITE
 
 from content_sync.schema import CatalogItem
@@ -77,8 +77,8 @@ XLSX = COUNTY / "catalog" / "县级目录.xlsx"
 CSV = COUNTY / "catalog" / "乡级目录.csv"
 
 
-def hand_written_rows() -> list[dict]:
-    """All rows of the domain modules, in the order of domains.json."""
+def hand_written_rows() -> tuple[list[dict], dict[str, DomainRows]]:
+    """All rows of the domain modules in the order of domains.json, and the modules' domains by slug."""
     by_slug = {}
     for module in (catalog_rows_a, catalog_rows_b, catalog_rows_c, catalog_rows_d):
         for domain in module.DOMAINS:
