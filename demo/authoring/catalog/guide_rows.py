@@ -4,6 +4,9 @@ The row's name is exactly the guide's name (the bundle check requires it), its i
 guide's, its id is c-<domain slug>-<100 + guide number>, e.g. g-social-12 -> c-social-112, so
 hand-written rows (001–099) and guide rows never collide. Categories, the publishing office and
 the levels come from keyword rules below, so guides added later still get sensible rows.
+
+guide_index.json here is a copy of demo/authoring/guide_index.json (written by the guides' build);
+copy it again whenever the guides change, then run build_catalog.py.
 """
 
 from __future__ import annotations
