@@ -132,7 +132,7 @@ DISASTER = DomainRows(
             "地质灾害隐患点和防灾责任人",
             "隐患点位置、威胁户数、监测人和预警转移方式",
             office="禾川县自然资源局地质环境股",
-            level="乡",
+            level="县乡",
             extra_channels=["村(居)务公开栏"],
         ),
         r(
