@@ -83,5 +83,5 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
     waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
 
 
-from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
 from . import admin_cli  # noqa: E402,F401  (registers commands)
+from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)

@@ -163,3 +163,35 @@ def test_without_kiosk_on_path_the_real_cli_runs_through_this_python(admin_app, 
     )
     assert result.returncode == 0, result.stderr
     assert "Disclosure-zone query terminal." in result.stdout
+
+
+# --- with the real `kiosk` commands (no stand-in on PATH)
+
+
+@pytest.fixture
+def real_kiosk(monkeypatch, tmp_path):
+    """PATH without a stand-in: the panel runs the real CLI (installed, or through this Python)."""
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "no-settings-file.toml"))
+
+
+def test_test_print_from_the_panel_prints_a_real_slip(admin_app, admin, data_dir, real_kiosk):
+    admin.post("/admin/printer/test")
+    job = finish(admin_app, "print-test")
+    assert job.returncode == 0, job.output()
+    [slip] = list((data_dir / "prints").glob("test-*.bin"))
+    assert slip.read_bytes().startswith(b"\x1b@")  # ESC @: the printer is initialised first
+    assert slip.with_suffix(".png").exists()
+    page = admin.get("/admin/printer").get_data(as_text=True)
+    assert "正常" in page and f"writing slips to {data_dir / 'prints'}" in page
+    assert "printed on file" in admin.get("/admin/jobs/print-test").get_data(as_text=True)
+
+
+def test_printer_check_from_the_panel_records_the_state(admin_app, admin, data_dir, real_kiosk):
+    admin.post("/admin/printer/check")
+    assert finish(admin_app, "printer-status").returncode == 0
+    conn = state.connect(paths.state_db(data_dir))
+    row = conn.execute("SELECT state, detail FROM printer_status").fetchone()
+    conn.close()
+    assert row["state"] == "ok" and str(data_dir / "prints") in row["detail"]
+    assert admin.get("/healthz").get_json()["printer_state"] == "ok"
