@@ -1,32 +1,75 @@
 """A terminal's state database as the other parts write it, with a recorded day-by-day history.
 
-The tables are created with the exact DDL of CONTRACTS.md (their owners create them in the real
-app); the rows are a small, hand-written record of three days in a hall, so that every statistic
-has one right answer that the tests state.
+The tables are those of CONTRACTS.md (see create_contract_tables); the rows are a small,
+hand-written record of three days in a hall, so that every statistic has one right answer that
+the tests state.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sqlite3
 from pathlib import Path
 
 from content_sync import paths, state
 
-CONTRACT_DDL = """
-CREATE TABLE sync_attempts(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-    outcome TEXT NOT NULL, error_kind TEXT, error TEXT, release_id TEXT, bytes_downloaded INTEGER NOT NULL DEFAULT 0,
-    targets_downloaded INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE search_log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, query TEXT NOT NULL,
-    result_count INTEGER NOT NULL, took_ms REAL NOT NULL, source TEXT NOT NULL DEFAULT 'screen',
-    opened_kind TEXT, opened_id TEXT);
-CREATE TABLE print_jobs(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'guide', record_id TEXT NOT NULL, session TEXT,
-    status TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE printer_status(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT, state TEXT, detail TEXT);
-CREATE TABLE feedback(id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,
-    helpful INTEGER NOT NULL);
-CREATE TABLE page_views(id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL);
-"""
+# The tables exactly as CONTRACTS.md states them.
+CONTRACT_TABLES = {
+    "sync_attempts": """CREATE TABLE sync_attempts(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
+        outcome TEXT NOT NULL, error_kind TEXT, error TEXT, release_id TEXT,
+        bytes_downloaded INTEGER NOT NULL DEFAULT 0, targets_downloaded INTEGER NOT NULL DEFAULT 0)""",
+    "search_log": """CREATE TABLE search_log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, query TEXT NOT NULL,
+        result_count INTEGER NOT NULL, took_ms REAL NOT NULL, source TEXT NOT NULL DEFAULT 'screen',
+        opened_kind TEXT, opened_id TEXT)""",
+    "print_jobs": """CREATE TABLE print_jobs(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'guide', record_id TEXT NOT NULL, session TEXT,
+        status TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL DEFAULT 0)""",
+    "printer_status": """CREATE TABLE printer_status(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT,
+        state TEXT, detail TEXT)""",
+    "feedback": """CREATE TABLE feedback(id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+        record_id TEXT NOT NULL, helpful INTEGER NOT NULL)""",
+    "page_views": """CREATE TABLE page_views(id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+        record_id TEXT NOT NULL)""",
+}
+
+# Who owns which tables: (module, its list of migration steps, component, tables).
+OWNERS = [
+    ("content_sync.sync", "MIGRATIONS", "sync", ["sync_attempts"]),
+    ("kiosk.search.querylog", "STEPS", "search", ["search_log"]),
+    ("kiosk.printing.queue", "STEPS", "printing", ["print_jobs", "printer_status"]),
+    ("kiosk.feedback", "MIGRATIONS", "feedback", ["feedback", "page_views"]),
+]
+
+
+def _present(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is not in this tree either
+        return False
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def create_contract_tables(conn: sqlite3.Connection) -> None:
+    """The other parts' tables: made by the owner's own migrations when the owner is in this tree
+    (so that its code, running later, finds them migrated), else with the exact DDL above. Either
+    way every column of the contract must be there."""
+    for module, attribute, component, tables in OWNERS:
+        if _present(module):
+            state.migrate(conn, component, getattr(importlib.import_module(module), attribute))
+        else:
+            for table in tables:
+                conn.execute(CONTRACT_TABLES[table])
+    reference = sqlite3.connect(":memory:")
+    for table, ddl in CONTRACT_TABLES.items():
+        reference.execute(ddl)
+        missing = _columns(reference, table) - _columns(conn, table)
+        assert not missing, f"{table} lacks the contract's columns {sorted(missing)}"
+    reference.close()
+
 
 # (at UTC, query, result_count): 11 searches over three days, 5 of them without a result.
 SEARCHES = [
@@ -67,12 +110,6 @@ FEEDBACK = [
     ("2026-03-03T01:04:00+00:00", "guide", "g-social-01", 0),
     ("2026-03-03T06:01:00+00:00", "document", "d-0001", 0),
 ]
-
-
-def create_contract_tables(conn: sqlite3.Connection) -> None:
-    for statement in CONTRACT_DDL.split(";"):
-        if statement.strip():
-            conn.execute(statement)
 
 
 def record_history(conn: sqlite3.Connection) -> None:
