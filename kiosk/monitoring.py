@@ -66,7 +66,7 @@ class TerminalStatus:
     stale_after_days: int = 3
     last_sync: dict[str, Any] | None = None
     last_successful_sync: dict[str, Any] | None = None
-    printer_state: str = "unknown"
+    printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
     printer_detail: str | None = None
     printer_checked_at: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -94,7 +94,11 @@ def _sync_row(conn: sqlite3.Connection, successful: bool) -> dict[str, Any] | No
 
 
 def terminal_status(
-    data_dir: Path, conn: sqlite3.Connection, stale_days: int, now: dt.datetime | None = None
+    data_dir: Path,
+    conn: sqlite3.Connection,
+    stale_days: int,
+    now: dt.datetime | None = None,
+    printer_configured: bool = True,
 ) -> TerminalStatus:
     """Read the release manifest and the state tables into one TerminalStatus."""
     now = now or dt.datetime.now(dt.UTC)
@@ -134,6 +138,10 @@ def terminal_status(
     if status.last_sync and status.last_sync["outcome"] == "failed":
         status.problems.append("last_sync_failed")
 
+    if not printer_configured:
+        # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
+        status.printer_state = "none"
+        return status
     if stats.has_table(conn, "printer_status"):
         row = conn.execute("SELECT checked_at, state, detail FROM printer_status WHERE id = 1").fetchone()
         if row is not None:
@@ -149,7 +157,13 @@ def status_for_app(app: Flask, now: dt.datetime | None = None) -> TerminalStatus
     """terminal_status() for an app, on a connection of its own (usable outside a request)."""
     conn = state.connect(paths.state_db(app.config["DATA_DIR"]))
     try:
-        return terminal_status(app.config["DATA_DIR"], conn, int(app.config["CONTENT_STALE_DAYS"]), now)
+        return terminal_status(
+            app.config["DATA_DIR"],
+            conn,
+            int(app.config["CONTENT_STALE_DAYS"]),
+            now,
+            printer_configured=app.config["PRINTER"] != "none",
+        )
     finally:
         conn.close()
 
@@ -171,7 +185,12 @@ class KioskCollector(Collector):
     def collect(self):
         conn = state.connect(paths.state_db(self._app.config["DATA_DIR"]))
         try:
-            status = terminal_status(self._app.config["DATA_DIR"], conn, int(self._app.config["CONTENT_STALE_DAYS"]))
+            status = terminal_status(
+                self._app.config["DATA_DIR"],
+                conn,
+                int(self._app.config["CONTENT_STALE_DAYS"]),
+                printer_configured=self._app.config["PRINTER"] != "none",
+            )
             searches, without_result = stats.search_totals(conn)
             slips_printed = stats.slips_printed_total(conn)
         finally:
@@ -243,6 +262,11 @@ class KioskCollector(Collector):
         yield CounterMetricFamily("kiosk_searches_without_result", "Searches that found nothing.", value=without_result)
         yield CounterMetricFamily("kiosk_slips_printed", "Slips printed successfully.", value=slips_printed)
 
+        yield GaugeMetricFamily(
+            "kiosk_printer_configured",
+            "1 if the terminal has a printer (PRINTER is not none).",
+            value=0 if status.printer_state == "none" else 1,
+        )
         printer = GaugeMetricFamily(
             "kiosk_printer_state", "Receipt printer state (1 for the current one).", labels=["state"]
         )

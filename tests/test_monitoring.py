@@ -165,6 +165,7 @@ def test_metrics_parse_and_carry_the_terminals_state(recorded_client, data_dir):
         == (NOW - dt.timedelta(days=1) + dt.timedelta(minutes=1)).timestamp()
     )
     assert m[("kiosk_build_info", (("version", "0.1.0"),))] == 1
+    assert m[("kiosk_printer_configured", ())] == 1
 
 
 def test_metrics_are_read_at_scrape_time(recorded_client, data_dir):
@@ -235,3 +236,18 @@ def test_a_new_release_shows_in_metrics_without_restart(recorded_client, data_di
     old = [k for k in before if k[0] == "kiosk_release_info"]
     new = [k for k in after if k[0] == "kiosk_release_info"]
     assert old != new and ("content_version", "42") in new[0][1]
+
+
+def test_a_terminal_without_printer_is_not_degraded_by_it(data_dir):
+    conn = recorded_state(data_dir)
+    conn.execute(
+        "INSERT INTO printer_status (id, checked_at, state, detail) VALUES (1, ?, 'offline', 'PRINTER=none')",
+        (NOW.isoformat(),),
+    )
+    conn.close()
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "PRINTER": "none"}).test_client()
+    body = client.get("/healthz").get_json()
+    assert (body["status"], body["printer_state"], body["problems"]) == ("ok", "none", [])
+    m = metrics_of(client)
+    assert m[("kiosk_printer_configured", ())] == 0
+    assert all(v == 0 for k, v in m.items() if k[0] == "kiosk_printer_state")

@@ -33,7 +33,14 @@ PUBLIC_ENDPOINTS = {"admin.login"}
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 
 SYNC_OUTCOME_LABELS = {"running": "进行中", "updated": "已更新", "unchanged": "无变化", "failed": "失败"}
-PRINTER_LABELS = {"ok": "正常", "paper_low": "纸将用完", "paper_out": "缺纸", "offline": "离线", "unknown": "未知"}
+PRINTER_LABELS = {
+    "ok": "正常",
+    "paper_low": "纸将用完",
+    "paper_out": "缺纸",
+    "offline": "离线",
+    "unknown": "未知",
+    "none": "未配置打印机（只显示二维码）",
+}
 PROBLEM_LABELS = {
     "no_release": "没有可用的内容",
     "release_unreadable": "当前内容版本已损坏，无法读取（请立即同步或回退）",
@@ -158,8 +165,9 @@ def logout():
 
 
 def _status() -> monitoring.TerminalStatus:
+    config = current_app.config
     return monitoring.terminal_status(
-        current_app.config["DATA_DIR"], _state(), int(current_app.config["CONTENT_STALE_DAYS"])
+        config["DATA_DIR"], _state(), int(config["CONTENT_STALE_DAYS"]), printer_configured=config["PRINTER"] != "none"
     )
 
 
