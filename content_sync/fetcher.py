@@ -43,6 +43,7 @@ class PortalFetcher(FetcherInterface):
         self.bytes_downloaded = 0
         self.requests = 0
         self._started = time.monotonic()
+        self._open: set[urllib3.BaseHTTPResponse] = set()
         self._pool = urllib3.PoolManager(
             headers={"User-Agent": USER_AGENT},
             retries=False,
@@ -57,6 +58,9 @@ class PortalFetcher(FetcherInterface):
             self.requests += 1
             try:
                 response = self._pool.request("GET", url, preload_content=False)
+            except urllib3.exceptions.NewConnectionError as exc:  # refused, no route: not a timeout
+                last = exceptions.DownloadError(f"cannot reach {url}: {_reason(exc)}")
+                continue
             except urllib3.exceptions.TimeoutError as exc:
                 last = exceptions.SlowRetrievalError(f"no answer from {url} within {self.timeout:g} s")
                 last.__cause__ = exc
@@ -73,23 +77,37 @@ class PortalFetcher(FetcherInterface):
                 response.drain_conn()
                 response.release_conn()
                 raise exceptions.DownloadHTTPError(f"HTTP {response.status} from {url}", response.status)
+            self._open.add(response)
             return self._chunks(response, url)
         assert last is not None
         raise last
 
     def _chunks(self, response: urllib3.BaseHTTPResponse, url: str) -> Iterator[bytes]:
+        complete = False
         try:
             for data in response.stream(self.chunk_size):
                 self.bytes_downloaded += len(data)
                 faults.point("fetch:chunk")
                 self._throttle()
                 yield data
+            complete = True
         except urllib3.exceptions.TimeoutError as exc:
             raise exceptions.SlowRetrievalError(f"{url} stopped sending for {self.timeout:g} s") from exc
         except urllib3.exceptions.HTTPError as exc:
             raise exceptions.DownloadError(f"transfer of {url} broke off: {_reason(exc)}") from exc
         finally:
-            response.release_conn()
+            self._open.discard(response)
+            if complete:
+                response.release_conn()
+            else:  # abandoned half-way (too long, bad hash, timeout): never reuse the connection
+                response.close()
+
+    def close(self) -> None:
+        """Close every connection, including responses python-tuf abandoned half-read."""
+        for response in list(self._open):
+            response.close()
+        self._open.clear()
+        self._pool.clear()
 
     def _throttle(self) -> None:
         """Sleep as long as needed to keep the average rate under the cap."""

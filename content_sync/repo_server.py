@@ -39,6 +39,13 @@ class RepoServer(ThreadingHTTPServer):
         self._count_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early is normal (a terminal rejecting a file); stay quiet."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def count(self, path: str, size: int) -> None:
         with self._count_lock:
             self.bytes_sent += size

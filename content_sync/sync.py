@@ -244,11 +244,13 @@ def _locked_sync(root: Path, settings: SyncSettings, conn: sqlite3.Connection) -
     try:
         result = _run(root, settings, fetcher, counter, attempt.id)
     except BaseException as exc:
+        fetcher.close()
         err = translate(exc)
         attempt.finish("failed", kind=err.kind, error=str(err), fetcher=fetcher, downloaded=counter["downloaded"])
         if err is exc:
             raise
         raise err from exc
+    fetcher.close()
     faults.point("sync:before-record")
     attempt.finish(result.outcome, release_id=result.release_id, fetcher=fetcher, downloaded=result.targets_downloaded)
     return result
