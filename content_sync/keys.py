@@ -36,14 +36,17 @@ def _write_private(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary name beside `path`, fsync, and rename it into place."""
+def write_atomic(path: Path, data: bytes, *, fsync: bool = True) -> None:
+    """Write `data` to a temporary name beside `path`, fsync, and rename it into place.
+
+    Bulk writers pass fsync=False and call os.sync() once before their final, visible write."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+        if fsync:
+            f.flush()
+            os.fsync(f.fileno())
     os.replace(tmp, path)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,9 +96,9 @@ def _load(path: Path) -> Metadata:
         raise PublishError(f"{path}: unreadable metadata ({exc})") from None
 
 
-def _write_md(path: Path, md: Metadata) -> int:
+def _write_md(path: Path, md: Metadata, *, fsync: bool = False) -> int:
     data = md.to_bytes(_COMPACT)
-    keys.write_atomic(path, data)
+    keys.write_atomic(path, data, fsync=fsync)
     return len(data)
 
 
@@ -142,7 +143,7 @@ def _store_target(repo: Path, name: str, data: bytes) -> tuple[TargetFile, bool]
     new = not path.exists()
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)
-        keys.write_atomic(path, data)
+        keys.write_atomic(path, data, fsync=False)
     return TargetFile(length=len(data), hashes={"sha256": digest}, path=name), new
 
 
@@ -278,7 +279,8 @@ def write_repository(
         snapshot_version = md.signed.version
         resigned.append("snapshot")
 
-    # 5. timestamp, always new, written last
+    # 5. timestamp, always new, written last, once everything it points to is on disk
+    os.sync()
     ts = _sign_timestamp(repo, signers["timestamp"], snapshot_version, previous.timestamp, now, settings)
     written += ts[1]
     return PublishResult(
@@ -308,7 +310,7 @@ def _sign_timestamp(
         )
     )
     md.sign(signer)
-    size = _write_md(metadata_dir(repo) / "timestamp.json", md)
+    size = _write_md(metadata_dir(repo) / "timestamp.json", md, fsync=True)
     return md.signed.version, size
 
 

@@ -16,6 +16,7 @@ class RepoRequestHandler(SimpleHTTPRequestHandler):
     """Static files with keep-alive; counts what it sends on the server object."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass
