@@ -2,7 +2,7 @@
 
 `point(name)` does nothing unless the environment variable CONTENT_SYNC_CRASH_AT names this
 point; then the process kills itself with SIGKILL, exactly as a power cut or the OOM killer
-would stop it. `CONTENT_SYNC_CRASH_AT=download:3` crashes at the third time the point is reached.
+would stop it. `CONTENT_SYNC_CRASH_AT=sync:downloaded:3` crashes the third time that point is reached.
 The check is one dictionary lookup, so the points stay in production code at no cost.
 """
 
@@ -21,9 +21,12 @@ def point(name: str) -> None:
     wanted = os.environ.get(ENV)
     if not wanted:
         return
-    target, _, nth = wanted.partition(":")
+    target, nth = wanted, 1
+    head, _, tail = wanted.rpartition(":")
+    if tail.isdigit():
+        target, nth = head, int(tail)
     if target != name:
         return
     _seen[name] += 1
-    if _seen[name] >= int(nth or 1):
+    if _seen[name] >= nth:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -1,6 +1,6 @@
 """`content-sync keygen | publish | refresh-timestamp | rotate-key`: the county's signing side.
 
-Registered on the `content-sync` group by one import line in content_sync/cli.py.
+Registered on the `content-sync` group by its name in content_sync/cli.py's COMMAND_MODULES.
 """
 
 from __future__ import annotations
@@ -12,15 +12,8 @@ from pathlib import Path
 import click
 
 from . import keys
+from .cli import main
 from .publish import PublishSettings, publish_source_dir, refresh_timestamp
-
-try:
-    from .cli import main
-except ImportError:  # pragma: no cover - until content_sync/cli.py is in this tree
-
-    @click.group()
-    def main() -> None:
-        """Validate, publish and sign a county's disclosure content for its hall terminals."""
 
 
 def _settings(timestamp_days: float, snapshot_days: float, targets_days: float) -> PublishSettings:

@@ -285,6 +285,7 @@ def _run(root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: di
     if current is not None:
         active = read_manifest(current)
         if active.get("snapshot_digest") == snap_digest:
+            prune(root, settings.keep_releases)  # a sync killed after its switch left one too many
             return SyncResult("unchanged", active["id"], fetcher.bytes_downloaded, 0, 0, attempt_id, content_version)
 
     def fetch(name: str) -> Path:

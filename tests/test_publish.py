@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from content_sync import keys
+from content_sync.cli import main as content_sync_main
 from content_sync.errors import SchemaError
 from content_sync.publish import publish_bundle, refresh_timestamp
-from content_sync.publish_cli import main as content_sync_main
 from content_sync.shards import MANIFEST, ShardSizes, assemble_bundle, chunk, normalise, read_manifest, shard_bundle
 from content_sync.sync_errors import PublishError
 
