@@ -101,3 +101,12 @@ def rotate_key_command(keys_dir: Path, role: str) -> None:
         f"new {role} key; root.json is now version {md.signed.version}. "
         "Publish again so the repository and terminals pick it up."
     )
+
+
+@main.command("renew-root")
+@click.argument("keys_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--root-days", default=keys.DEFAULT_ROOT_EXPIRY_DAYS, show_default=True, help="Lifetime of the new root.")
+def renew_root_command(keys_dir: Path, root_days: int) -> None:
+    """Sign a new root version with the same keys and a new expiry (yearly; needs root.pem)."""
+    md = keys.renew_root(keys_dir, root_expiry_days=root_days)
+    click.echo(f"root.json is now version {md.signed.version}, expires {md.signed.expires:%Y-%m-%d}; publish again")

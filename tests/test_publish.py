@@ -154,3 +154,14 @@ def test_shard_sizes_trade_files_for_granularity():
     coarse = shard_bundle(bundle, ShardSizes(guides=16))
     assert len([n for n in fine.files if n.startswith("guides/")]) == 40
     assert len([n for n in coarse.files if n.startswith("guides/")]) < 20
+
+
+def test_renewed_root_is_followed_by_terminals(portal):
+    portal.publish(make_county())
+    portal.sync()
+    result = CliRunner().invoke(content_sync_main, ["renew-root", str(portal.keys_dir)])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
+    portal.publish(edit_guide(make_county(), "g-extra-04", summary="续签根元数据之后"))
+    assert portal.sync().outcome == "updated"
+    assert (portal.terminal / "tuf" / "metadata" / "root_history" / "2.root.json").exists()
