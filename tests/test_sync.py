@@ -306,3 +306,24 @@ def test_publisher_settings_reach_the_metadata(portal):
     ts = json.loads((portal.repo / "metadata" / "timestamp.json").read_bytes())
     expires = dt.datetime.fromisoformat(ts["signed"]["expires"].replace("Z", "+00:00"))
     assert dt.timedelta(hours=4) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(hours=5)
+
+
+def test_the_app_answers_while_a_sync_runs(portal, tmp_path):
+    import threading
+
+    bundle = make_county()
+    portal.publish(bundle)
+    portal.sync()
+    bundle.attachments["d-0001/full.txt"] = b"y" * 150_000
+    portal.publish(bundle)
+    client = app_for(portal.terminal, tmp_path).test_client()
+    worker = threading.Thread(target=portal.sync, kwargs={"max_bytes_per_second": 100_000})
+    worker.start()
+    answered = []
+    while worker.is_alive():
+        with Timer() as timer:
+            assert client.get("/guides/g-extra-02").status_code == 200
+        answered.append(timer.elapsed)
+    worker.join()
+    assert len(answered) > 5 and max(answered) < 0.5
+    assert portal.attempts()[-1]["outcome"] == "updated"

@@ -37,3 +37,16 @@ def test_sample_county_is_published_synced_and_served(portal, tmp_path):
     again = publish_source_dir(sample_source_dir(), portal.repo, portal.keys_dir)
     assert again.resigned == [] and again.new_files == 0
     assert portal.sync().outcome == "unchanged"
+
+
+def test_kiosk_demo_publishes_serves_and_syncs_the_sample(tmp_path):
+    from click.testing import CliRunner
+
+    from kiosk.cli import main as kiosk_main
+
+    result = CliRunner().invoke(kiosk_main, ["demo", "--data", str(tmp_path / "demo"), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "2. publish:" in result.output and "4. sync: updated" in result.output
+    assert verify_release(paths.current_release(tmp_path / "demo")) == []
+    again = CliRunner().invoke(kiosk_main, ["demo", "--data", str(tmp_path / "demo"), "--no-serve"])
+    assert "reusing the county keys" in again.output and "4. sync: unchanged" in again.output
