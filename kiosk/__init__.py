@@ -71,4 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     state_db.init_app(app)
     app.register_blueprint(public.bp)
+    from . import printing, slips
+
+    app.register_blueprint(slips.bp)
+    printing.init_app(app)  # starts the print worker with the first request, not in tests
     return app

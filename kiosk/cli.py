@@ -124,3 +124,4 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
 
 
 from . import sync_cli  # noqa: E402,F401  (registers commands)
+from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
