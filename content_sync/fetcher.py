@@ -3,7 +3,8 @@
 python-tuf checks lengths and hashes; this class decides how patiently to talk to the portal.
 A request that cannot connect or gets no answer within `timeout` seconds is retried up to
 `retries` attempts in all, with a short backoff; HTTP 5xx answers are retried too, 4xx are not
-(a 404 is how a TUF repository says "no newer root"). Retries happen before the first byte of a
+(a 404 is how a TUF repository says "no newer root"). A transfer slower than 1 kB/s on average
+after `timeout` seconds is abandoned (slow-retrieval defence). Retries happen before the first byte of a
 body: a transfer that breaks half-way fails the sync, and the next sync resumes from the
 targets already verified and cached.
 """
@@ -40,6 +41,9 @@ class PortalFetcher(FetcherInterface):
         if self.max_bytes_per_second:
             self.chunk_size = max(1024, min(chunk_size, self.max_bytes_per_second // 4))
         self.backoff = backoff
+        # A portal that drips bytes just fast enough to dodge the read timeout is as bad as one
+        # that hangs: after `timeout` seconds a transfer must average this rate (half the cap).
+        self.min_bytes_per_second = min(1024, self.max_bytes_per_second // 2 or 1024)
         self.bytes_downloaded = 0
         self.requests = 0
         self._started = time.monotonic()
@@ -84,11 +88,20 @@ class PortalFetcher(FetcherInterface):
 
     def _chunks(self, response: urllib3.BaseHTTPResponse, url: str) -> Iterator[bytes]:
         complete = False
+        started = time.monotonic()
+        received = 0
         try:
-            for data in response.stream(self.chunk_size):
+            while data := response.read1(self.chunk_size):
                 self.bytes_downloaded += len(data)
+                received += len(data)
                 faults.point("fetch:chunk")
                 self._throttle()
+                elapsed = time.monotonic() - started
+                if elapsed > self.timeout and received / elapsed < self.min_bytes_per_second:
+                    raise exceptions.SlowRetrievalError(
+                        f"{url} arrives at {received / elapsed:.0f} bytes/s, slower than the"
+                        f" {self.min_bytes_per_second} bytes/s a transfer must keep up"
+                    )
                 yield data
             complete = True
         except urllib3.exceptions.TimeoutError as exc:

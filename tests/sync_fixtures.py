@@ -58,7 +58,7 @@ class FaultyHandler(RepoRequestHandler):
 
     rules: list of [substring, mode, remaining] where mode is 'hang', '404', '500', 'tamper'
     (same length, one byte changed), 'oversize' (1 MB more than the file), 'drop' (close the
-    connection without an answer); remaining=None means every time.
+    connection without an answer), 'drip' (one byte every 0.1 s); remaining=None means every time.
     """
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -68,6 +68,18 @@ class FaultyHandler(RepoRequestHandler):
         self.server.count(self.path, 0)  # type: ignore[attr-defined]
         if mode == "hang":
             self.server.release.wait(30)  # type: ignore[attr-defined]
+            self.close_connection = True
+            return
+        if mode == "drip":  # one byte at a time, each well within the read timeout
+            data = Path(self.translate_path(self.path)).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            for i in range(len(data)):
+                if self.server.release.wait(0.1):  # type: ignore[attr-defined]
+                    break
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
             self.close_connection = True
             return
         if mode == "drop":

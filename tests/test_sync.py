@@ -237,6 +237,15 @@ def test_portal_hanging_mid_download_is_bounded_by_the_timeout(synced):
     assert_kept(portal, before, "portal_unreachable", "did not answer in time")
 
 
+def test_portal_dripping_bytes_is_bounded_too(synced):
+    portal, before = synced
+    portal.server.misbehave("/targets/guides/", "drip")
+    with Timer() as timer, pytest.raises(PortalUnreachable):
+        portal.sync(timeout=0.5, retries=1)
+    assert timer.elapsed < 3
+    assert_kept(portal, before, "portal_unreachable", "slower than the 1024 bytes/s")
+
+
 def test_signed_content_that_fails_validation_is_rejected(synced):
     portal, before = synced
     shards = shard_bundle(make_county())
