@@ -46,10 +46,10 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _build_search_index(db_path: Path, index_dir: Path) -> None:
+def _build_search_index(db_path: Path, index_dir: Path, cache_dir: Path | None) -> None:
     """The one place the release's search index is built: after content.sqlite is complete,
-    before checksums are taken. The search part calls
-    content_sync.search_index.build_index(db_path, index_dir) here."""
+    before checksums are taken (so the index files are listed in release.json). The search part
+    calls content_sync.search_index.build_index(db_path, index_dir, cache_dir=cache_dir) here."""
 
 
 def _all_files(directory: Path) -> list[Path]:
@@ -63,10 +63,12 @@ def build_release(
     content_version: str = "",
     source: str = "",
     extra: dict[str, Any] | None = None,
+    cache_dir: Path | None = None,
 ) -> Path:
     """Build a complete release from a validated bundle and return its final directory.
 
-    `extra` adds fields to release.json (the sync records where the content came from).
+    `extra` adds fields to release.json (the sync records where the content came from);
+    `cache_dir` is the kiosk's CACHE_DIR, for the search analyzer's dictionary cache.
     """
     root = Path(root)
     release_id = new_release_id()
@@ -82,7 +84,7 @@ def build_release(
             meta={"release_id": release_id, "content_version": content_version, "built_at": built_at},
         )
         faults.point("build:database")
-        _build_search_index(db_path, staging / paths.RELEASE_INDEX)
+        _build_search_index(db_path, staging / paths.RELEASE_INDEX, cache_dir)
         faults.point("build:index")
         files_dir = staging / paths.RELEASE_FILES
         files_dir.mkdir()

@@ -78,6 +78,7 @@ class SyncSettings:
     retries: int = 3
     max_bytes_per_second: int = 0
     keep_releases: int = 3
+    cache_dir: Path | None = None  # the kiosk's CACHE_DIR, used when the search index is built
 
 
 @dataclass
@@ -317,6 +318,7 @@ def _run(root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: di
         content_version=content_version,
         source=settings.metadata_url,
         extra={"snapshot_version": snap_version, "snapshot_digest": snap_digest, "sync_attempt": attempt_id},
+        cache_dir=settings.cache_dir,
     )
     faults.point("sync:built")
     activate(root, release)

@@ -93,7 +93,9 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
         click.echo(f"2. publish: {published.targets} signed targets in {repo} ({published.new_files} new)")
         server = RepoServer(repo).start()
         click.echo(f"3. portal: the repository is served at {server.base_url}")
-        settings = SyncSettings(server.metadata_url, server.targets_url, keys_dir / "root.json")
+        settings = SyncSettings(
+            server.metadata_url, server.targets_url, keys_dir / "root.json", cache_dir=root / "cache"
+        )
         result = sync(root, settings)
     except ContentSyncError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -25,6 +25,7 @@ def sync_settings(config) -> SyncSettings:
         retries=int(config["SYNC_RETRIES"]),
         max_bytes_per_second=int(config["SYNC_MAX_BYTES_PER_SECOND"]),
         keep_releases=int(config["KEEP_RELEASES"]),
+        cache_dir=Path(config["CACHE_DIR"]),
     )
 
 
