@@ -192,7 +192,11 @@ def assemble_bundle(entries: list[dict[str, str]], read: Callable[[str], bytes])
         name, kind = entry["name"], entry["kind"]
         data = read(name)
         if kind == "attachment":
-            attachments[name.removeprefix("attachments/")] = data
+            path = name.removeprefix("attachments/")
+            if path == name or path.startswith("/") or ".." in path.split("/"):
+                problems.append(Problem(name, "", "", "an attachment must stay inside attachments/"))
+            else:
+                attachments[path] = data
             continue
         try:
             value = json.loads(data)

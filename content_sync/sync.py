@@ -246,6 +246,9 @@ def _locked_sync(root: Path, settings: SyncSettings, conn: sqlite3.Connection) -
         result = _run(root, settings, fetcher, counter, attempt.id)
     except BaseException as exc:
         fetcher.close()
+        if not isinstance(exc, Exception):  # Ctrl-C, SystemExit: record, then let it through
+            attempt.finish("failed", kind="interrupted", error=f"stopped by {type(exc).__name__}", fetcher=fetcher)
+            raise
         err = translate(exc)
         attempt.finish("failed", kind=err.kind, error=str(err), fetcher=fetcher, downloaded=counter["downloaded"])
         if err is exc:

@@ -166,3 +166,11 @@ def test_renewed_root_is_followed_by_terminals(portal):
     portal.publish(edit_guide(make_county(), "g-extra-04", summary="续签根元数据之后"))
     assert portal.sync().outcome == "updated"
     assert (portal.terminal / "tuf" / "metadata" / "root_history" / "2.root.json").exists()
+
+
+def test_reassembly_refuses_attachments_outside_their_folder():
+    shards = shard_bundle(make_county())
+    entries = read_manifest(shards.files[MANIFEST]) + [{"name": "attachments/../../etc/passwd", "kind": "attachment"}]
+    files = {**shards.files, "attachments/../../etc/passwd": b"x"}
+    with pytest.raises(SchemaError, match="must stay inside attachments/"):
+        assemble_bundle(entries, files.__getitem__)
