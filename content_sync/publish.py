@@ -16,9 +16,12 @@ so a terminal syncing during a publish sees either the old or the new repository
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,6 +175,21 @@ def _bit_length(previous: _Previous, n_targets: int, per_bin: int) -> int:
     return min(14, max(4, math.ceil(math.log2(max(1, n_targets / per_bin)))))
 
 
+@contextmanager
+def _repository_lock(repo: Path) -> Iterator[None]:
+    """One publisher at a time per repository (cron's refresh-timestamp and a manual publish)."""
+    repo.mkdir(parents=True, exist_ok=True)
+    fd = os.open(repo / ".publish.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(f"another publish is writing {repo}; try again when it has finished") from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def write_repository(
     shards: Shards,
     repo: Path,
@@ -182,9 +200,13 @@ def write_repository(
 ) -> PublishResult:
     """Sign `shards` into the TUF repository at `repo` (created if new). No content checks here:
     `publish_bundle` validates first; this layer only signs what it is given."""
-    settings = settings or PublishSettings()
-    now = now or _now()
-    repo, keys_dir = Path(repo), Path(keys_dir)
+    with _repository_lock(Path(repo)):
+        return _write_repository(shards, Path(repo), Path(keys_dir), settings or PublishSettings(), now or _now())
+
+
+def _write_repository(
+    shards: Shards, repo: Path, keys_dir: Path, settings: PublishSettings, now: dt.datetime
+) -> PublishResult:
     metadata_dir(repo).mkdir(parents=True, exist_ok=True)
     targets_dir(repo).mkdir(parents=True, exist_ok=True)
 
@@ -324,11 +346,12 @@ def refresh_timestamp(
     ts_path = metadata_dir(repo) / "timestamp.json"
     if not ts_path.exists():
         raise PublishError(f"{ts_path} is missing: publish the content first")
-    old = _load(ts_path)
-    root = keys.read_root(keys_dir).signed
-    signer = keys.load_signer(keys_dir, "timestamp")
-    keys.check_signer_matches_root(root, "timestamp", signer, keys_dir)
-    version, _ = _sign_timestamp(repo, signer, old.signed.snapshot_meta.version, old, now, settings)
+    with _repository_lock(repo):
+        old = _load(ts_path)
+        root = keys.read_root(keys_dir).signed
+        signer = keys.load_signer(keys_dir, "timestamp")
+        keys.check_signer_matches_root(root, "timestamp", signer, keys_dir)
+        version, _ = _sign_timestamp(repo, signer, old.signed.snapshot_meta.version, old, now, settings)
     return version
 
 

@@ -174,3 +174,20 @@ def test_reassembly_refuses_attachments_outside_their_folder():
     files = {**shards.files, "attachments/../../etc/passwd": b"x"}
     with pytest.raises(SchemaError, match="must stay inside attachments/"):
         assemble_bundle(entries, files.__getitem__)
+
+
+def test_two_publishers_at_once_are_refused(portal):
+    import fcntl
+    import os
+
+    portal.publish(make_county())
+    fd = os.open(portal.repo / ".publish.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(PublishError, match="another publish is writing"):
+            portal.publish(make_county())
+        with pytest.raises(PublishError, match="another publish is writing"):
+            refresh_timestamp(portal.repo, portal.keys_dir)
+    finally:
+        os.close(fd)
+    assert portal.publish(make_county()).resigned == []

@@ -79,3 +79,26 @@ def test_status_of_a_terminal_that_never_synced(kiosk):
     report = json.loads(kiosk("status", "--json").output)
     assert report["active_release"] is None and report["last_attempt"] is None
     assert report["stale"] is True
+
+
+def test_status_calls_content_stale_when_no_sync_succeeded_for_days(portal):
+    import datetime as dt
+
+    from content_sync.sync import status_report
+
+    portal.publish(make_county())
+    portal.sync()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
+    report = status_report(portal.terminal, stale_days=3, now=later)
+    assert report["stale"] is True and report["content_age_hours"] >= 96
+    assert status_report(portal.terminal, stale_days=5, now=later)["stale"] is False
+
+
+def test_a_damaged_installed_root_is_a_setup_error(portal, kiosk, tmp_path, monkeypatch):
+    portal.publish(make_county())
+    broken = tmp_path / "root.json"
+    broken.write_text('{"signed": {}}')
+    monkeypatch.setenv("KIOSK_ROOT_METADATA", str(broken))
+    result = kiosk("sync")
+    assert result.exit_code == SyncConfigError.exit_code
+    assert f"the installed root metadata {broken} is not valid" in result.output
