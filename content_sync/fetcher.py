@@ -12,7 +12,9 @@ targets already verified and cached.
 from __future__ import annotations
 
 import time
+import urllib.request
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import urllib3
 from tuf.api import exceptions
@@ -21,6 +23,7 @@ from tuf.ngclient import FetcherInterface
 from . import faults
 
 USER_AGENT = "disclosure-kiosk-sync/1"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class PortalFetcher(FetcherInterface):
@@ -48,11 +51,28 @@ class PortalFetcher(FetcherInterface):
         self.requests = 0
         self._started = time.monotonic()
         self._open: set[urllib3.BaseHTTPResponse] = set()
-        self._pool = urllib3.PoolManager(
-            headers={"User-Agent": USER_AGENT},
-            retries=False,
-            timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
-        )
+        self._pool = urllib3.PoolManager(**self._pool_options())
+        # Government networks often reach the portal through a proxy: honour the usual
+        # http_proxy / https_proxy / no_proxy variables (loopback is never proxied).
+        self._proxies = {k: v for k, v in urllib.request.getproxies_environment().items() if k in ("http", "https")}
+        self._proxy_pools: dict[str, urllib3.ProxyManager] = {}
+
+    def _pool_options(self) -> dict:
+        return {
+            "headers": {"User-Agent": USER_AGENT},
+            "retries": False,
+            "timeout": urllib3.Timeout(connect=self.timeout, read=self.timeout),
+        }
+
+    def _pool_for(self, url: str) -> urllib3.PoolManager:
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        host = parts.hostname or ""
+        if not proxy or host in _LOOPBACK or urllib.request.proxy_bypass_environment(host):
+            return self._pool
+        if proxy not in self._proxy_pools:
+            self._proxy_pools[proxy] = urllib3.ProxyManager(proxy, **self._pool_options())
+        return self._proxy_pools[proxy]
 
     def _fetch(self, url: str) -> Iterator[bytes]:
         last: Exception | None = None
@@ -61,7 +81,7 @@ class PortalFetcher(FetcherInterface):
                 time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
             self.requests += 1
             try:
-                response = self._pool.request("GET", url, preload_content=False)
+                response = self._pool_for(url).request("GET", url, preload_content=False)
             except urllib3.exceptions.NewConnectionError as exc:  # refused, no route: not a timeout
                 last = exceptions.DownloadError(f"cannot reach {url}: {_reason(exc)}")
                 continue
@@ -121,6 +141,8 @@ class PortalFetcher(FetcherInterface):
             response.close()
         self._open.clear()
         self._pool.clear()
+        for pool in self._proxy_pools.values():
+            pool.clear()
 
     def _throttle(self) -> None:
         """Sleep as long as needed to keep the average rate under the cap."""

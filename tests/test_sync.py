@@ -336,3 +336,29 @@ def test_the_app_answers_while_a_sync_runs(portal, tmp_path):
     worker.join()
     assert len(answered) > 5 and max(answered) < 0.5
     assert portal.attempts()[-1]["outcome"] == "updated"
+
+
+def test_sync_goes_through_the_proxy_named_in_the_environment(portal, monkeypatch):
+    from content_sync.repo_server import RepoRequestHandler, RepoServer
+
+    seen = []
+
+    class ForwardProxy(RepoRequestHandler):
+        """Answers proxy requests (absolute URLs) for portal.example from the repository."""
+
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            seen.append(self.path)
+            assert self.path.startswith("http://portal.example/")
+            self.path = self.path.removeprefix("http://portal.example")
+            super().do_GET()
+
+    portal.publish(make_county())
+    with RepoServer(portal.repo, handler=ForwardProxy) as proxy:
+        monkeypatch.setenv("http_proxy", proxy.base_url)
+        monkeypatch.setenv("no_proxy", "")
+        result = portal.sync(
+            metadata_url="http://portal.example/metadata/", targets_url="http://portal.example/targets/"
+        )
+    assert result.outcome == "updated"
+    assert "http://portal.example/metadata/timestamp.json" in seen
+    assert len([p for p in seen if "/targets/" in p]) == result.targets_downloaded
