@@ -1,7 +1,9 @@
-"""Panel actions run `kiosk sync|rollback|print-test` as their own process, never in the web app.
+"""Panel actions run `kiosk sync|rollback|print-test|printer-status` as their own process.
 
-Until the sync and printing commands are in this tree, a small stand-in `kiosk` on PATH records
-how it was called (arguments, settings passed through the environment) and what it printed.
+The flow of every action (arguments, settings passed through the environment, a command still
+running, a failing exit) is checked with a small stand-in `kiosk` on PATH that records how it was
+called and can be held; the real commands run at the end of this file (printing) and in
+tests/test_admin_sync.py (sync and rollback against a loopback portal).
 """
 
 from __future__ import annotations
