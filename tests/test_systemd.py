@@ -8,6 +8,7 @@ fails the test. It also checks that each ExecStart= binary exists: the test veri
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -90,6 +91,26 @@ def test_verify_harness_notices_a_misspelled_setting(tmp_path):
     path.write_text(path.read_text().replace("ProtectSystem=strict", "ProtectSystm=strict"))
     result = verify(directory, ["kiosk-web.service"])
     assert "Unknown key" in result.stderr + result.stdout
+
+
+@needs_systemd
+@pytest.mark.parametrize(
+    ("name", "ceiling"), [("kiosk-web.service", 2.0), ("kiosk-sync.service", 2.0), ("kiosk-browser.service", 5.0)]
+)
+def test_units_are_well_sandboxed_by_systemds_own_measure(tmp_path, name, ceiling):
+    # systemd-analyze security rates exposure from 0 (locked down) to 10 (unprotected).
+    directory = stubbed_copies(tmp_path, [name])
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", name],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "SYSTEMD_LOG_COLOR": "0", "SYSTEMD_PAGER": "", "SYSTEMD_COLORS": "0"},
+    )
+    match = re.search(rf"Overall exposure level for {re.escape(name)}: (\d+\.\d+)", result.stdout)
+    assert match, result.stdout + result.stderr
+    assert float(match.group(1)) <= ceiling
 
 
 def test_web_unit_serves_on_loopback_as_its_own_sandboxed_user():
