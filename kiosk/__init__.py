@@ -66,9 +66,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # One release per request, even if a sync switches `current` half-way through it.
         g.release = app.extensions["kiosk.releases"].current()
 
-    from . import errors, public, state_db
+    from . import errors, feedback, public, security, state_db
 
     errors.init_app(app)
     state_db.init_app(app)
+    security.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(feedback.bp)
     return app
