@@ -6,6 +6,7 @@ the system (/usr/bin/chromium), launched with the flags a headless root session 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ def sample_bundle():
 def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
     """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
     data_dir = Path(data_dir)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     activate(data_dir, build_release(bundle if bundle is not None else sample_bundle(), data_dir))
     app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(data_dir / "cache"), **config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
