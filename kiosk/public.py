@@ -50,7 +50,7 @@ def _need_release():
 @bp.before_app_request
 def _idle_session() -> None:
     """Give the idle session a random id on its first touch (the idle reset drops it)."""
-    if request.endpoint in ("static", "public.reset") or request.path.startswith("/static/"):
+    if request.endpoint in ("static", "public.reset") or request.path.startswith(("/static/", "/healthz", "/metrics")):
         return
     if "sid" not in session:
         session["sid"] = secrets.token_hex(16)
