@@ -35,10 +35,13 @@
   }
 
   function showNotice() {
-    var notices = document.querySelectorAll("#notices .list-title");
+    var notices = document.querySelectorAll("#notices .list-item");
     if (!notices.length) { return false; }
     loopIndex = loopIndex % notices.length;
-    el("idle-loop-text").textContent = notices[loopIndex].textContent;
+    var title = notices[loopIndex].querySelector(".list-title");
+    var date = notices[loopIndex].querySelector(".list-meta");
+    el("idle-loop-text").textContent = title ? title.textContent : "";
+    el("idle-loop-date").textContent = date ? date.textContent : "";
     loopIndex += 1;
     return true;
   }
