@@ -65,3 +65,4 @@ def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        server.server_close()
