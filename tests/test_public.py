@@ -371,3 +371,19 @@ def test_malformed_requests_never_give_a_500(ui_app):
 def test_wrong_methods_are_friendly(ui_client, method):
     response = getattr(ui_client, method)("/guides/g-social-01")
     assert response.status_code == 405 and "无法这样操作" in text(response)
+
+
+def test_validity_banner_follows_validity_and_dates():
+    import datetime as dt
+
+    from kiosk.public import validity_banner
+
+    from .factories import make_bundle
+
+    policy = make_bundle().documents[0]
+    today = dt.date(2026, 3, 1)
+    assert validity_banner(policy, today) is None
+    assert validity_banner(policy.model_copy(update={"validity": "废止"}), today) == "已废止"
+    assert validity_banner(policy.model_copy(update={"validity": "失效"}), today) == "已失效"
+    assert validity_banner(policy.model_copy(update={"expires_on": dt.date(2026, 2, 28)}), today) == "已失效"
+    assert validity_banner(policy.model_copy(update={"effective_on": dt.date(2026, 3, 2)}), today) == "尚未生效"
