@@ -128,7 +128,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
     args = parser.parse_args()
-    ok = run("sample county", sample_bundle(), args.requests, 50)
+    sample = sample_bundle()
+    ok = run(f"{sample.site.county} (sample; 测试县 means the test county stood in)", sample, args.requests, 50)
     ok = run("20,000 guides", big_bundle(), args.requests, 100) and ok
     return 0 if ok else 1
 
