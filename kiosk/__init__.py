@@ -73,4 +73,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feedback.bp)
+    from . import printing, slips
+
+    app.register_blueprint(slips.bp)
+    printing.init_app(app)  # starts the print worker with the first request, not in tests
     return app
