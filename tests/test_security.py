@@ -114,3 +114,8 @@ def test_csrf_is_required_for_posts_when_enabled(ui_data_dir, tmp_path):
         "/feedback", data={"kind": "guide", "record_id": "g-social-01", "helpful": "1", "csrf_token": token}
     )
     assert response.status_code == 303
+
+
+def test_nothing_needs_hover():
+    css = (ROOT / "static" / "css" / "kiosk.css").read_text()
+    assert ":hover" not in css and "title=" not in "".join(p.read_text() for p in (ROOT / "templates").glob("*.html"))
