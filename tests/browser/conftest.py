@@ -1,4 +1,8 @@
-"""Fixtures for browser tests: one Chromium per session, a live kiosk with a short idle timeout."""
+"""Fixtures for browser tests: one Chromium and live kiosks for this package.
+
+Package scope, not session scope: Playwright's sync API allows one running instance per thread,
+so ours must be closed before other browser tests start their own.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make system-deps)")
@@ -32,7 +36,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kiosk_url(tmp_path_factory):
     """The kiosk with CSRF on (as in production) and an idle timeout of a few seconds."""
     with live_kiosk(
@@ -44,7 +48,7 @@ def kiosk_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def calm_kiosk_url(tmp_path_factory):
     """The same kiosk with the default idle timeout, for tests that must not be interrupted."""
     with live_kiosk(tmp_path_factory.mktemp("browser-calm"), make_ui_bundle()) as url:
