@@ -39,3 +39,8 @@ def test_settings_come_from_prefixed_environment(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["DATA_DIR"] == str(tmp_path / "env-data")
     assert app.config["IDLE_TIMEOUT_SECONDS"] == 45
+
+
+def test_integer_ids_beyond_sqlite_range_are_not_found(client):
+    response = client.get(f"/slips/jobs/{2**63}")
+    assert response.status_code == 404
