@@ -98,13 +98,13 @@ def test_kiosk_rollback_command_switches_and_the_app_follows(tmp_path, monkeypat
     activate(tmp_path, build_release(changed, tmp_path))
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "CACHE_DIR": str(tmp_path / "cache")})
     client = app.test_client()
-    assert "户籍管理" not in client.get("/").get_data(as_text=True)
+    assert "户籍管理" not in client.get("/catalog").get_data(as_text=True)
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "none.toml"))
     result = CliRunner().invoke(kiosk_main, ["rollback"])
     assert result.exit_code == 0, result.output
     assert f"release {old.name} is active" in result.output
-    assert "户籍管理" in client.get("/").get_data(as_text=True)
+    assert "户籍管理" in client.get("/catalog").get_data(as_text=True)
     result = CliRunner().invoke(kiosk_main, ["rollback"])
     assert result.exit_code == NoPreviousRelease.exit_code
     assert "no older release" in result.output
