@@ -18,6 +18,7 @@ from pathlib import Path
 from . import paths
 from .bundle import ContentBundle
 from .release_db import write_database
+from .search_index import build_index
 
 
 def new_release_id(now: dt.datetime | None = None) -> str:
@@ -41,8 +42,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def build_release(bundle: ContentBundle, root: Path, *, content_version: str = "", source: str = "") -> Path:
-    """Build a complete release from a validated bundle and return its final directory."""
+def build_release(
+    bundle: ContentBundle,
+    root: Path,
+    *,
+    content_version: str = "",
+    source: str = "",
+    cache_dir: Path | None = None,
+) -> Path:
+    """Build a complete release from a validated bundle and return its final directory.
+
+    `cache_dir` is where the search analyzer keeps jieba's dictionary cache (the kiosk's CACHE_DIR).
+    """
     root = Path(root)
     release_id = new_release_id()
     staging = paths.staging_dir(root) / release_id
@@ -54,6 +65,7 @@ def build_release(bundle: ContentBundle, root: Path, *, content_version: str = "
             staging / paths.RELEASE_DB,
             meta={"release_id": release_id, "content_version": content_version, "built_at": built_at},
         )
+        build_index(staging / paths.RELEASE_DB, staging / paths.RELEASE_INDEX, cache_dir=cache_dir)
         files_dir = staging / paths.RELEASE_FILES
         files_dir.mkdir()
         for rel, data in sorted(bundle.attachments.items()):

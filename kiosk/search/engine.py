@@ -1,0 +1,466 @@
+"""The search engine behind one small interface: `search(query, limit)` and `suggest(prefix, limit)`.
+
+It reads a release's index (built by content_sync.search_index) with the same analyzer, turns
+what a citizen typed into a whoosh query built in code (never whoosh's query language, so no input
+is syntax), re-ranks the best candidates and groups them by kind with highlighted snippets.
+Another engine (say SQLite FTS5) could replace this module as long as it keeps the interface.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+import string
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from whoosh import index as whoosh_index
+from whoosh.query import And, AndMaybe, Or, Query, Term
+
+from content_sync import paths
+from content_sync.release_db import open_readonly
+from content_sync.search_index import LEXICON_FILE, SUGGEST_DB, analysis
+
+log = logging.getLogger(__name__)
+
+KINDS = ("guide", "catalog", "document", "life_event")
+KIND_LABELS = {"guide": "办事指南", "catalog": "公开目录", "document": "政策文件与通知", "life_event": "一件事"}
+RECORD_URLS = {"guide": "/guides/{}", "catalog": "/catalog/{}", "document": "/documents/{}", "life_event": "/events/{}"}
+MAX_QUERY_CHARS = 100
+CANDIDATES = 80
+SNIPPET_CHARS = 64
+_SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
+_LETTERS = string.ascii_lowercase
+
+
+@dataclass
+class Hit:
+    """One result: enough to list it; the record itself stays in content.sqlite."""
+
+    id: str
+    kind: str
+    title: str
+    score: float
+    subkind: str = ""
+    validity: str = ""
+    title_html: Markup = field(default_factory=Markup)
+    snippet_html: Markup = field(default_factory=Markup)
+
+    @property
+    def url(self) -> str:
+        return RECORD_URLS[self.kind].format(self.id)
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    hits: list[Hit]
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    took_ms: float = 0.0
+    terms: list[str] = field(default_factory=list)
+    failed: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.hits)
+
+
+@dataclass
+class Suggestion:
+    id: str
+    kind: str
+    title: str
+    title_html: Markup = field(default_factory=Markup)
+
+    @property
+    def url(self) -> str:
+        return RECORD_URLS[self.kind].format(self.id)
+
+
+@dataclass
+class _Concept:
+    """One thing the citizen asked for, with every form it may take in the index."""
+
+    query: Query
+    terms: set[str]
+    stop: bool = False
+
+
+def _edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
+class SearchEngine:
+    """Search one release. Thread-safe: each thread gets its own searcher and connections."""
+
+    def __init__(self, release_path: str | Path, cache_dir: str | Path | None = None):
+        self.path = Path(release_path)
+        index_dir = self.path / paths.RELEASE_INDEX
+        analysis.setup_jieba(cache_dir)
+        lex = json.loads((index_dir / LEXICON_FILE).read_text(encoding="utf-8"))
+        analysis.add_words((w, f) for w, f in lex["jieba_words"])
+        self.groups_of: dict[str, set[str]] = {}
+        for group in lex["synonyms"]:
+            for term in group:
+                self.groups_of.setdefault(term, set()).update(group)
+        self.boilerplate = frozenset(lex["boilerplate"])
+        self.full_map: dict[str, list[str]] = lex["pinyin_full"]
+        self.ini_map: dict[str, list[str]] = lex["pinyin_initials"]
+        self.fuzzy_map: dict[str, list[str]] = {}
+        for key, words in self.full_map.items():
+            self.fuzzy_map.setdefault(analysis.fuzzy_pinyin(key), []).extend(words)
+        self.stopwords = frozenset(lex["query_stopwords"])
+        self.service_words = frozenset(lex["service_words"])
+        self.policy_words = frozenset(lex["policy_words"])
+        self.popular_default: list[str] = lex["popular_default"]
+        self._index = whoosh_index.open_dir(str(index_dir))
+        self._suggest_path = index_dir / SUGGEST_DB
+        self._local = threading.local()
+        self._opened: list = []
+        self._lock = threading.Lock()
+
+    # --- per-thread resources
+
+    def _searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self._index.searcher()
+            with self._lock:
+                self._opened.append(s)
+        return s
+
+    def _conn(self, name: str) -> sqlite3.Connection:
+        conn = getattr(self._local, name, None)
+        if conn is None:
+            path = self._suggest_path if name == "suggest_db" else self.path / paths.RELEASE_DB
+            conn = open_readonly(path)
+            setattr(self._local, name, conn)
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for res in self._opened:
+                try:
+                    res.close()
+                except Exception:  # closing from another thread may be refused; the GC finishes it
+                    pass
+            self._opened.clear()
+        self._index.close()
+
+    # --- query understanding
+
+    def _expand(self, term: str) -> set[str]:
+        """A word and its synonyms, both ways: 社保 -> 社会保险, and 社会保险 -> 社保."""
+        return {term} | self.groups_of.get(term, set())
+
+    def _known(self, term: str) -> bool:
+        reader = self._searcher().reader()
+        return any(reader.doc_frequency(f, term) for f in ("title", "keywords", "body"))
+
+    def _han_concept(self, token: str) -> _Concept:
+        terms = self._expand(token)
+        if len(token) > 2 and len(terms) == 1 and not self._known(token):
+            # An unknown long word (the citizen's own phrasing): fall back to its inner words.
+            inner = [t for t in analysis.index_tokens(token) if t != token and len(t) >= 2]
+            for t in inner:
+                terms |= self._expand(t)
+        return _Concept(self._terms_query(terms), terms, stop=token in self.stopwords)
+
+    def _terms_query(self, terms: set[str], weight: float = 1.0) -> Query:
+        subs: list[Query] = []
+        for t in sorted(terms):
+            subs += [
+                Term("title", t, boost=4.0 * weight),
+                Term("keywords", t, boost=2.0 * weight),
+                Term("dept", t, boost=1.0 * weight),
+            ]
+            if t not in self.boilerplate:
+                subs.append(Term("body", t, boost=1.0 * weight))
+        return Or(subs)
+
+    def _latin_words(self, s: str) -> list[list[str]]:
+        """What a run of Latin letters stands for: pinyin initials or full pinyin of known
+        words, split into several words if needed (dbsq -> 低保 + 申请), or a near miss."""
+        direct = self.full_map.get(s, []) + (self.ini_map.get(s, []) if len(s) >= 2 else [])
+        if direct:
+            return [list(dict.fromkeys(direct))[:12]]
+        pieces = self._segment(s)
+        if pieces:
+            return pieces
+        if len(s) >= 4:
+            near = list(self.fuzzy_map.get(analysis.fuzzy_pinyin(s), []))
+            if not near:
+                for cand in sorted(_edits1(s)):
+                    near.extend(self.full_map.get(cand, []))
+            if near:
+                return [list(dict.fromkeys(near))[:12]]
+        return []
+
+    def _segment(self, s: str) -> list[list[str]]:
+        if len(s) > 40:
+            return []
+        n = len(s)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 24), end):
+                prev = best[start]
+                if prev is None:
+                    continue
+                piece = s[start:end]
+                words = self.full_map.get(piece) or (self.ini_map.get(piece) if len(piece) >= 2 else None)
+                if not words:
+                    continue
+                cand = prev + [piece]
+                if best[end] is None or len(cand) < len(best[end]):
+                    best[end] = cand
+        if best[n] is None or len(best[n]) < 2:
+            return []
+        return [list(dict.fromkeys(self.full_map.get(p, []) + self.ini_map.get(p, [])))[:12] for p in best[n]]
+
+    def _latin_concept(self, s: str) -> _Concept:
+        pieces = self._latin_words(s)
+        direct = [Term("ini", s, boost=3.0), Term("py", s, boost=3.0)]
+        terms: set[str] = set()
+        parts: list[Query] = []
+        stop = True
+        for words in pieces:
+            expanded: set[str] = set()
+            for w in words:
+                expanded |= self._expand(w)
+            terms |= expanded
+            if not all(w in self.stopwords for w in words):
+                stop = False
+                parts.append(self._terms_query(expanded, weight=0.9))
+        if not pieces:
+            stop = False
+        if len(parts) > 1:
+            node: Query = Or([*direct, And(parts)])
+        else:
+            node = Or(direct + parts)
+        return _Concept(node, {t for t in terms if t not in self.stopwords}, stop=stop and bool(pieces))
+
+    def understand(self, query: str) -> tuple[list[_Concept], dict]:
+        """Turn what the citizen typed into concepts, and say what kind of question it is."""
+        text = analysis.normalize(query)[:MAX_QUERY_CHARS]
+        concepts: list[_Concept] = []
+        flags = {"number": False, "service": False, "policy": False, "latin": False, "text": text}
+        found = analysis.query_number(text)
+        if found:
+            required, prefix, text = found
+            node: Query = Or([Term("number", t, boost=10.0) for t in required])
+            if prefix:
+                node = AndMaybe(node, Term("number", prefix, boost=2.0))
+            concepts.append(_Concept(node, set()))
+            flags["number"] = True
+        for token in analysis.query_tokens(text):
+            for part in _SPLIT_ALNUM.findall(token):
+                if part.isdigit():
+                    node = Or([Term("title", part, boost=2.0), Term("body", part), Term("number", f"n{int(part)}")])
+                    concepts.append(_Concept(node, {part}))
+                elif part.isascii() and part.isalpha():
+                    flags["latin"] = True
+                    concepts.append(self._latin_concept(part))
+                elif analysis.is_han(part):
+                    if part in self.service_words:
+                        flags["service"] = True
+                    if part in self.policy_words:
+                        flags["policy"] = True
+                    concepts.append(self._han_concept(part))
+        if any(not c.stop for c in concepts):
+            concepts = [c for c in concepts if not c.stop]
+        return concepts[:12], flags
+
+    # --- search
+
+    def search(self, query: str, limit: int = 30) -> SearchResult:
+        """Search the release. Never raises: a failure is logged and gives an empty result."""
+        started = time.perf_counter()
+        text = query if isinstance(query, str) else ""
+        result = SearchResult(query=text)
+        try:
+            self._search(text, max(1, min(int(limit), 200)), result)
+        except Exception:
+            log.exception("search failed for %r", text[:MAX_QUERY_CHARS])
+            result.hits, result.groups, result.failed = [], [], True
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _search(self, query: str, limit: int, result: SearchResult) -> None:
+        concepts, flags = self.understand(query)
+        if not concepts:
+            return
+        searcher = self._searcher()
+        nodes = [c.query for c in concepts]
+        q = nodes[0] if len(nodes) == 1 else And(nodes)
+        hits = searcher.search(q, limit=CANDIDATES, terms=False)
+        if hits.is_empty() and len(nodes) > 1:
+            hits = searcher.search(Or(nodes), limit=CANDIDATES, terms=False)
+        terms: set[str] = set()
+        for c in concepts:
+            terms |= {t for t in c.terms if len(t) >= 1 and t not in self.stopwords}
+        result.terms = sorted(terms, key=lambda t: (-len(t), t))
+        text = flags["text"].replace(" ", "")
+        exact = {text} | {t for c in concepts if len(concepts) == 1 for t in c.terms}
+        ranked: list[Hit] = []
+        for h in hits:
+            stored = h.fields()
+            title = stored["title_text"]
+            kind = stored["kind"]
+            score = h.score * _kind_factor(kind, flags)
+            norm_title = analysis.normalize(title).replace(" ", "")
+            if norm_title in exact:
+                score *= 3.0
+            elif len(text) >= 2 and text in norm_title:
+                score *= 1.5
+            validity = stored.get("validity", "")
+            if validity == "失效":
+                score *= 0.5
+            elif validity == "废止":
+                score *= 0.4
+            ranked.append(
+                Hit(
+                    id=stored["id"],
+                    kind=kind,
+                    title=title,
+                    score=round(score, 4),
+                    subkind=stored.get("subkind", ""),
+                    validity=validity,
+                )
+            )
+        ranked.sort(key=lambda hit: (-hit.score, KINDS.index(hit.kind), hit.id))
+        result.hits = ranked[:limit]
+        self._decorate(result)
+
+    def _decorate(self, result: SearchResult) -> None:
+        """Highlighted titles and snippets for the hits shown, then the groups by kind."""
+        marker = _Highlighter(result.terms)
+        texts = self._snippet_texts(result.hits)
+        for hit in result.hits:
+            hit.title_html = marker.mark(hit.title)
+            hit.snippet_html = marker.snippet(texts.get((hit.kind, hit.id), ""), SNIPPET_CHARS)
+        by_kind: dict[str, list[Hit]] = {}
+        for hit in result.hits:
+            by_kind.setdefault(hit.kind, []).append(hit)
+        result.groups = [Group(kind, KIND_LABELS[kind], hits) for kind, hits in by_kind.items()]
+
+    def _snippet_texts(self, hits: list[Hit]) -> dict[tuple[str, str], str]:
+        tables = {"guide": "guides", "catalog": "catalog_items", "document": "documents", "life_event": "life_events"}
+        out: dict[tuple[str, str], str] = {}
+        db = self._conn("content_db")
+        for kind, table in tables.items():
+            ids = [h.id for h in hits if h.kind == kind]
+            if not ids:
+                continue
+            marks = ",".join("?" * len(ids))
+            for rid, data in db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", ids):
+                out[(kind, rid)] = _snippet_source(kind, json.loads(data))
+        return out
+
+    # --- suggestions
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles whose beginning, a word's beginning, initials or pinyin start with `prefix`."""
+        try:
+            return self._suggest(prefix if isinstance(prefix, str) else "", max(1, min(int(limit), 20)))
+        except Exception:
+            log.exception("suggest failed for %r", str(prefix)[:MAX_QUERY_CHARS])
+            return []
+
+    def _suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        p = analysis.normalize(prefix).replace(" ", "")[:40]
+        if not p or (p.isascii() and len(p) < 2):
+            return []
+        rows = (
+            self._conn("suggest_db")
+            .execute(
+                "SELECT k.key, k.start, t.n, t.id, t.kind, t.title, t.rank FROM keys k JOIN titles t ON t.n = k.n"
+                " WHERE k.key >= ? AND k.key < ? ORDER BY k.key LIMIT 300",
+                (p, p + "\U0010ffff"),
+            )
+            .fetchall()
+        )
+        best: dict[int, tuple] = {}
+        for key, start, n, rid, kind, title, rank in rows:
+            order = (start, key != p, rank)
+            if n not in best or order < best[n][0]:
+                best[n] = (order, rid, kind, title)
+        chosen = sorted(best.values())[:limit]
+        marker = _Highlighter([p] if analysis.is_han(p) else [])
+        return [Suggestion(rid, kind, title, marker.mark(title)) for _o, rid, kind, title in chosen]
+
+
+def _kind_factor(kind: str, flags: dict) -> float:
+    if flags["number"]:
+        return 2.0 if kind == "document" else 1.0
+    if flags["policy"] and not flags["service"]:
+        return 1.5 if kind == "document" else 1.0
+    if flags["service"] or flags["latin"]:
+        return {"guide": 1.6, "life_event": 1.4, "catalog": 1.3}.get(kind, 0.8)
+    return {"guide": 1.3, "life_event": 1.2, "catalog": 1.15}.get(kind, 1.0)
+
+
+def _snippet_source(kind: str, data: dict) -> str:
+    if kind == "guide":
+        parts = [data.get("summary", "")] + data.get("conditions", []) + [m["name"] for m in data.get("materials", [])]
+    elif kind == "catalog":
+        parts = [data.get("content", ""), data.get("publisher", "")]
+    elif kind == "document":
+        parts = [data.get("number", ""), data.get("summary", ""), data.get("body", "")]
+    else:
+        parts = [data.get("description", "")]
+    return "；".join(p.strip() for p in parts if p and p.strip())
+
+
+class _Highlighter:
+    """Wraps the query's words in <mark>; everything else is escaped."""
+
+    def __init__(self, terms: list[str]):
+        terms = [t for t in terms if t]
+        self.regex = (
+            re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE)
+            if terms
+            else None
+        )
+
+    def mark(self, text: str, start: int = 0, end: int | None = None) -> Markup:
+        end = len(text) if end is None else end
+        if self.regex is None:
+            return escape(text[start:end])
+        out, pos = [], start
+        for m in self.regex.finditer(text, start, end):
+            out.append(escape(text[pos : m.start()]))
+            out.append(Markup("<mark>") + escape(m.group()) + Markup("</mark>"))
+            pos = m.end()
+        out.append(escape(text[pos:end]))
+        return Markup("").join(out)
+
+    def snippet(self, text: str, width: int) -> Markup:
+        text = " ".join(text.split())
+        if not text:
+            return Markup("")
+        first = self.regex.search(text) if self.regex else None
+        start = max(0, first.start() - width // 4) if first else 0
+        end = min(len(text), start + width)
+        body = self.mark(text, start, end)
+        return (Markup("…") if start > 0 else Markup("")) + body + (Markup("…") if end < len(text) else Markup(""))
