@@ -71,4 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     state_db.init_app(app)
     app.register_blueprint(public.bp)
+    from .search import views as search_views
+
+    app.register_blueprint(search_views.bp)
     return app

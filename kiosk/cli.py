@@ -81,3 +81,6 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
     app = create_app({"DATA_DIR": str(root), "CACHE_DIR": str(root / "cache")})
     click.echo(f"kiosk at http://127.0.0.1:{port}/")
     waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+
+
+from .search import cli as _search_cli  # noqa: E402,F401  (registers commands)

@@ -64,8 +64,11 @@ def setup_jieba(cache_dir: str | Path | None = None) -> None:
         if _jieba_ready:
             return
         if cache_dir is not None:
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-            jieba.dt.tmp_dir = str(cache_dir)
+            try:
+                Path(cache_dir).mkdir(parents=True, exist_ok=True)
+                jieba.dt.tmp_dir = str(cache_dir)
+            except OSError:  # not writable here: jieba falls back to the temp directory
+                pass
         jieba.dt.initialize()
         _jieba_ready = True
 
