@@ -94,9 +94,9 @@ def _tokens(text: str, mode: str) -> Iterator[str]:
             yield word
 
 
-def index_tokens(text: str) -> list[str]:
+def index_tokens(text: str, bigrams: bool = False) -> list[str]:
     """Tokens for indexing: jieba's search mode, in sequence: each word, preceded by the
-    dictionary words inside it.
+    dictionary words inside it (and, with `bigrams`, every pair of characters in it).
 
     jieba's own search mode only adds inner words of two and three characters, so a county
     word such as 城乡居民基本养老保险参保登记 would hide 养老保险 from the index; this adds inner
@@ -115,6 +115,10 @@ def index_tokens(text: str) -> list[str]:
                     sub = word[i : i + size]
                     if freq.get(sub):
                         out.append(sub)
+            if bigrams:
+                # Titles also get every pair of characters, so any part of a name is found
+                # even where jieba's dictionary does not know the part as a word.
+                out.extend(word[i : i + 2] for i in range(n - 1))
         out.append(word)
     return out
 

@@ -12,6 +12,7 @@ Nothing here is ever modified after the release is renamed into place.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -35,6 +36,7 @@ KIND_ORDER = {kind: i for i, kind in enumerate(("guide", "life_event", "catalog"
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MIN_RECORDS = 40
 PINYIN_MAP_CAP = 24
+_PLACE = re.compile(r"^(.{1,6}?(?:县|镇|乡|街道))")
 
 
 def make_schema() -> fields.Schema:
@@ -157,6 +159,13 @@ def _county_words(db: sqlite3.Connection, groups: list[list[str]]) -> list[str]:
         "SELECT name FROM life_events",
     ):
         words.extend(analysis.normalize(r[0]) for r in db.execute(sql))
+    # Place names of the county and its halls (长宁镇, 柏树乡), so they stay whole words.
+    site = json.loads(db.execute("SELECT data FROM site").fetchone()[0])
+    words.append(analysis.normalize(site["county"]))
+    for hall in site["halls"]:
+        m = _PLACE.match(analysis.normalize(hall["name"]))
+        if m:
+            words.append(m.group(1))
     words.extend(t for g in groups for t in g)
     words.extend(analysis.normalize(w) for w in lex.words)
     seen: set[str] = set()
@@ -242,11 +251,12 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     body_df: Counter[str] = Counter()
     title_df: Counter[str] = Counter()
     for e in entries:
-        title_tokens = analysis.index_tokens(e.title)
+        title_words = analysis.index_tokens(e.title)
+        title_tokens = analysis.index_tokens(e.title, bigrams=True)
         body_tokens = analysis.index_tokens(e.body)
         body_df.update(set(body_tokens))
-        title_df.update(set(title_tokens))
-        tokenized.append((e, title_tokens, body_tokens))
+        title_df.update(set(title_words))
+        tokenized.append((e, title_tokens, body_tokens, title_words))
     n = len(entries)
     boilerplate = (
         sorted(w for w, c in body_df.items() if c > BOILERPLATE_SHARE * n) if n >= BOILERPLATE_MIN_RECORDS else []
@@ -257,8 +267,8 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     ix = index.create_in(str(index_dir), make_schema())
     writer = ix.writer(limitmb=128)
     try:
-        for e, title_tokens, body_tokens in tokenized:
-            ini, py = _title_pinyin_terms(title_tokens, analysis.normalize(e.title))
+        for e, title_tokens, body_tokens, title_words in tokenized:
+            ini, py = _title_pinyin_terms(title_words, analysis.normalize(e.title))
             writer.add_document(
                 id=e.id,
                 kind=e.kind,
@@ -266,7 +276,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
                 subkind=e.subkind,
                 validity=e.validity,
                 title=" ".join(title_tokens),
-                keywords=" ".join(analysis.index_tokens(e.keywords)),
+                keywords=" ".join(analysis.index_tokens(e.keywords, bigrams=True)),
                 body=" ".join(t for t in body_tokens if t not in stop),
                 dept=" ".join(analysis.index_tokens(e.dept)),
                 number=" ".join(analysis.number_terms(e.number)) if e.number else "",
@@ -290,6 +300,9 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     for w in domains + [analysis.normalize(w) for w in lex.words]:
         if analysis.all_han(w):
             weights[w] += 3
+    for w in words:
+        if analysis.all_han(w):
+            weights[w] += 1
     for ch in lex.single_chars:
         weights[ch] += 1
     full_map: dict[str, list[str]] = defaultdict(list)
@@ -335,7 +348,7 @@ def _write_suggestions(path: Path, tokenized, groups: list[list[str]]) -> None:
     try:
         conn.executescript(SUGGEST_DDL)
         rows, keys = [], []
-        for n, (e, _title_tokens, _body) in enumerate(tokenized):
+        for n, (e, *_tokens) in enumerate(tokenized):
             stale = 1 if e.validity in ("失效", "废止") else 0
             rank = (stale * 10 + KIND_ORDER[e.kind]) * 1000 + min(len(e.title), 999)
             rows.append((n, e.id, e.kind, e.title, rank))

@@ -33,6 +33,7 @@ KIND_LABELS = {"guide": "办事指南", "catalog": "公开目录", "document": "
 RECORD_URLS = {"guide": "/guides/{}", "catalog": "/catalog/{}", "document": "/documents/{}", "life_event": "/events/{}"}
 MAX_QUERY_CHARS = 100
 CANDIDATES = 80
+FILL_BELOW = 5
 SNIPPET_CHARS = 64
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
 _LETTERS = string.ascii_lowercase
@@ -117,6 +118,7 @@ class SearchEngine:
         analysis.setup_jieba(cache_dir)
         lex = json.loads((index_dir / LEXICON_FILE).read_text(encoding="utf-8"))
         analysis.add_words((w, f) for w, f in lex["jieba_words"])
+        analysis.load_pinyin_phrases(lex["pinyin_phrases"])
         self.groups_of: dict[str, set[str]] = {}
         for group in lex["synonyms"]:
             for term in group:
@@ -178,24 +180,48 @@ class SearchEngine:
         return any(reader.doc_frequency(f, term) for f in ("title", "keywords", "body"))
 
     def _han_concept(self, token: str) -> _Concept:
-        terms = self._expand(token)
-        if len(token) > 2 and len(terms) == 1 and not self._known(token):
-            # An unknown long word (the citizen's own phrasing): fall back to its inner words.
-            inner = [t for t in analysis.index_tokens(token) if t != token and len(t) >= 2]
-            for t in inner:
-                terms |= self._expand(t)
-        return _Concept(self._terms_query(terms), terms, stop=token in self.stopwords)
+        weights = dict.fromkeys(self._expand(token), 1.0)
+        if len(weights) == 1 and not self._known(token):
+            # Not in the index: maybe a homophone typed with a pinyin keyboard (身分证 -> 身份证).
+            for word in self.full_map.get(analysis.full_pinyin(token), [])[:6]:
+                for t in self._expand(word):
+                    weights.setdefault(t, 0.8)
+        nodes = [self._terms_query(weights)]
+        terms = set(weights)
+        if len(token) >= 4:
+            # A long word may also be found by its parts (房屋征收补偿 -> 房屋征收 + 补偿).
+            parts = self._cover(token)
+            if len(parts) > 1:
+                nodes.append(And([self._terms_query(dict.fromkeys(self._expand(p), 0.7)) for p in parts]))
+                terms.update(p for p in parts if len(p) >= 2)
+        node = nodes[0] if len(nodes) == 1 else Or(nodes)
+        return _Concept(node, terms, stop=token in self.stopwords)
 
-    def _terms_query(self, terms: set[str], weight: float = 1.0) -> Query:
+    @staticmethod
+    def _cover(token: str) -> list[str]:
+        """Split a word into the longest dictionary words inside it, left to right."""
+        freq = analysis.jieba.dt.FREQ
+        parts, i, n = [], 0, len(token)
+        while i < n:
+            for size in range(min(n - i, n - 1), 1, -1):
+                if freq.get(token[i : i + size]):
+                    break
+            else:
+                size = 2 if n - i >= 2 else 1
+            parts.append(token[i : i + size])
+            i += size
+        return parts
+
+    def _terms_query(self, weights: dict[str, float]) -> Query:
         subs: list[Query] = []
-        for t in sorted(terms):
+        for t, w in sorted(weights.items()):
             subs += [
-                Term("title", t, boost=4.0 * weight),
-                Term("keywords", t, boost=2.0 * weight),
-                Term("dept", t, boost=1.0 * weight),
+                Term("title", t, boost=4.0 * w),
+                Term("keywords", t, boost=2.0 * w),
+                Term("dept", t, boost=1.0 * w),
             ]
             if t not in self.boilerplate:
-                subs.append(Term("body", t, boost=1.0 * weight))
+                subs.append(Term("body", t, boost=1.0 * w))
         return Or(subs)
 
     def _latin_words(self, s: str) -> list[list[str]]:
@@ -240,18 +266,23 @@ class SearchEngine:
 
     def _latin_concept(self, s: str) -> _Concept:
         pieces = self._latin_words(s)
-        direct = [Term("ini", s, boost=3.0), Term("py", s, boost=3.0)]
+        # Titles whose words have exactly these initials; weak when the letters have known
+        # readings, since short initials match many unrelated words (sb: 社保, 士兵, 申报).
+        boost = 1.0 if pieces else 3.0
+        direct = [Term("ini", s, boost=boost), Term("py", s, boost=boost)]
         terms: set[str] = set()
         parts: list[Query] = []
         stop = True
         for words in pieces:
-            expanded: set[str] = set()
-            for w in words:
-                expanded |= self._expand(w)
-            terms |= expanded
+            # The most likely reading first (everyday words and frequent title words rank high).
+            weights: dict[str, float] = {}
+            for rank, w in enumerate(words):
+                for t in self._expand(w):
+                    weights.setdefault(t, 1.0 if rank == 0 else 0.6)
+            terms |= set(weights)
             if not all(w in self.stopwords for w in words):
                 stop = False
-                parts.append(self._terms_query(expanded, weight=0.9))
+                parts.append(self._terms_query(weights))
         if not pieces:
             stop = False
         if len(parts) > 1:
@@ -276,8 +307,9 @@ class SearchEngine:
         for token in analysis.query_tokens(text):
             for part in _SPLIT_ALNUM.findall(token):
                 if part.isdigit():
-                    node = Or([Term("title", part, boost=2.0), Term("body", part), Term("number", f"n{int(part)}")])
-                    concepts.append(_Concept(node, {part}))
+                    words = self._expand(part)
+                    node = Or([self._terms_query(dict.fromkeys(words, 1.0)), Term("number", f"n{int(part)}")])
+                    concepts.append(_Concept(node, words))
                 elif part.isascii() and part.isalpha():
                     flags["latin"] = True
                     concepts.append(self._latin_concept(part))
@@ -313,9 +345,15 @@ class SearchEngine:
         searcher = self._searcher()
         nodes = [c.query for c in concepts]
         q = nodes[0] if len(nodes) == 1 else And(nodes)
-        hits = searcher.search(q, limit=CANDIDATES, terms=False)
-        if hits.is_empty() and len(nodes) > 1:
-            hits = searcher.search(Or(nodes), limit=CANDIDATES, terms=False)
+        found = [(h.fields(), h.score) for h in searcher.search(q, limit=CANDIDATES, terms=False)]
+        if len(nodes) > 1 and len(found) < FILL_BELOW:
+            # Few records have every word: add those with some of them, ranked below.
+            seen = {f["id"] for f, _s in found}
+            found += [
+                (h.fields(), h.score * 0.5)
+                for h in searcher.search(Or(nodes), limit=CANDIDATES, terms=False)
+                if h["id"] not in seen
+            ]
         terms: set[str] = set()
         for c in concepts:
             terms |= {t for t in c.terms if len(t) >= 1 and t not in self.stopwords}
@@ -323,11 +361,10 @@ class SearchEngine:
         text = flags["text"].replace(" ", "")
         exact = {text} | {t for c in concepts if len(concepts) == 1 for t in c.terms}
         ranked: list[Hit] = []
-        for h in hits:
-            stored = h.fields()
+        for stored, base in found:
             title = stored["title_text"]
             kind = stored["kind"]
-            score = h.score * _kind_factor(kind, flags)
+            score = base * _kind_factor(kind, flags)
             norm_title = analysis.normalize(title).replace(" ", "")
             if norm_title in exact:
                 score *= 3.0

@@ -1,0 +1,83 @@
+"""Fixtures and helpers for the search tests: releases built from the sample county or from the
+small test county, and the relevance query set (tests/relevance/queries.tsv)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from content_sync.release import activate, build_release
+from content_sync.sample import sample_source_dir
+
+RELEVANCE_FILE = Path(__file__).resolve().parent / "relevance" / "queries.tsv"
+
+
+def sample_dir() -> Path:
+    """The sample county's source folder; KIOSK_TEST_SAMPLE_DIR may point at another copy."""
+    override = os.environ.get("KIOSK_TEST_SAMPLE_DIR")
+    return Path(override) if override else sample_source_dir()
+
+
+def need_sample() -> Path:
+    path = sample_dir()
+    if not (path / "guides.jsonl").is_file() or not (path / "documents.jsonl").is_file():
+        pytest.skip(f"the sample county is not in {path} yet (guides.jsonl, documents.jsonl)")
+    return path
+
+
+def build_sample_release(root: Path, cache_dir: Path, *, bare: bool = False) -> Path:
+    """Build and activate a release of the sample county. `bare`: as a county that brings no
+    synonym groups and no guide keywords, so only the product's default lexicon knows everyday words."""
+    from content_sync.sources import read_source_dir
+
+    bundle = read_source_dir(need_sample())
+    if bare:
+        bundle.synonyms = []
+        bundle.guides = [g.model_copy(update={"keywords": []}) for g in bundle.guides]
+    release = build_release(bundle, root, cache_dir=cache_dir)
+    activate(root, release)
+    return release
+
+
+@dataclass(frozen=True)
+class Judged:
+    category: str
+    query: str
+    expected: tuple[str, ...]
+
+
+def read_queries(path: Path = RELEVANCE_FILE) -> list[Judged]:
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[2].split():
+            raise ValueError(f"{path.name}, line {number}: want category<TAB>query<TAB>ids, got {line!r}")
+        out.append(Judged(parts[0], parts[1], tuple(parts[2].split())))
+    return out
+
+
+def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
+    """Recall@k (share of expected ids in the top k, at most k of them) and MRR, per category."""
+    rows = []
+    for judged in queries:
+        ranked = [h.id for h in engine.search(judged.query, limit=max(k, 10)).hits]
+        top = ranked[:k]
+        recall = sum(1 for i in judged.expected if i in top) / min(len(judged.expected), k)
+        rank = next((n for n, rid in enumerate(ranked, start=1) if rid in judged.expected), None)
+        rows.append((judged, recall, 1.0 / rank if rank else 0.0, top))
+    by_cat: dict[str, list] = {}
+    for row in rows:
+        by_cat.setdefault(row[0].category, []).append(row)
+    return {
+        "recall": sum(r[1] for r in rows) / len(rows),
+        "mrr": sum(r[2] for r in rows) / len(rows),
+        "categories": {
+            c: (sum(r[1] for r in rs) / len(rs), sum(r[2] for r in rs) / len(rs), len(rs)) for c, rs in by_cat.items()
+        },
+        "misses": [(r[0], r[1], r[3]) for r in rows if r[1] < 1.0],
+    }
