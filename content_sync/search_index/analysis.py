@@ -27,6 +27,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _LATIN = re.compile(r"^[a-z]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ufff0-\uffff]")
 _SPACES = re.compile(r"\s+")
@@ -115,12 +116,25 @@ def index_tokens(text: str, bigrams: bool = False) -> list[str]:
                     sub = word[i : i + size]
                     if freq.get(sub):
                         out.append(sub)
-            if bigrams:
-                # Titles also get every pair of characters, so any part of a name is found
-                # even where jieba's dictionary does not know the part as a word.
-                out.extend(word[i : i + 2] for i in range(n - 1))
         out.append(word)
+    if bigrams:
+        # Titles also get every pair of characters, so any part of a name is found even where
+        # jieba's dictionary does not know the part as a word (耕地地力 -> 地力).
+        for run in _HAN_RUN.findall(text):
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
+
+
+def char_pinyin(text: str) -> tuple[list[str], list[str]]:
+    """Full pinyin and initials of `text`, one item per character (read in context, so that
+    place-name readings apply); other characters stand for themselves."""
+    per_char = lambda chunk: [c for c in chunk]  # noqa: E731
+    full = lazy_pinyin(text, style=Style.NORMAL, errors=per_char)
+    first = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=per_char)
+    if len(full) != len(text) or len(first) != len(text):  # pypinyin merged something: go slow
+        full = [full_pinyin(c) or c for c in text]
+        first = [initials(c) or c for c in text]
+    return full, first
 
 
 def query_tokens(text: str) -> list[str]:

@@ -36,6 +36,7 @@ KIND_ORDER = {kind: i for i, kind in enumerate(("guide", "life_event", "catalog"
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MIN_RECORDS = 40
 PINYIN_MAP_CAP = 24
+MAX_SUGGEST_STARTS = 10
 _PLACE = re.compile(r"^(.{1,6}?(?:县|镇|乡|街道))")
 
 
@@ -196,29 +197,38 @@ CREATE TABLE keys (key TEXT NOT NULL, n INTEGER NOT NULL, start INTEGER NOT NULL
 """
 
 
+def _word_starts(norm: str) -> list[int]:
+    """Where words begin in a title: jieba's words and the dictionary words inside long ones
+    (county names are single jieba words, yet 养老保险 inside one must start a suggestion too)."""
+    freq = analysis.jieba.dt.FREQ
+    starts: set[int] = set()
+    for word, start, _end in analysis.jieba.tokenize(norm):
+        if not word.strip() or not (analysis.is_han(word) or word.isalnum()):
+            continue
+        starts.add(start)
+        if len(word) > 2 and analysis.all_han(word):
+            for i in range(1, len(word) - 1):
+                if any(freq.get(word[i : i + k]) for k in range(2, min(len(word) - i, 12) + 1)):
+                    starts.add(start + i)
+    return sorted(starts)[:MAX_SUGGEST_STARTS]
+
+
 def _suggest_keys(title: str, groups_by_term: dict[str, list[int]], groups: list[list[str]]) -> set[tuple[str, int]]:
     """Prefix keys of one title: (key, start) with start 0 for the title's beginning, 1 for a
-    later word, 2 for a synonym of a word in it. Latin keys hold initials and full pinyin."""
+    later word or a synonym of a word in it. Latin keys hold initials and full pinyin."""
     norm = analysis.normalize(title)
-    tokens = [t for t in analysis.word_tokens(norm)]
+    full, first = analysis.char_pinyin(norm)
     keys: set[tuple[str, int]] = set()
-    boundaries = 0
-    for i in range(len(tokens)):
-        if not analysis.is_han(tokens[i]) and not tokens[i].isalnum():
-            continue
-        rest = tokens[i:]
-        start = 0 if i == 0 else 1
-        keys.add(("".join(rest)[:40], start))
-        keys.add((analysis.initials("".join(rest))[:30], start))
-        keys.add((analysis.full_pinyin("".join(rest[:4]))[:40], start))
-        boundaries += 1
-        if boundaries >= 8:
-            break
+    for start in _word_starts(norm):
+        rank = 0 if start == 0 else 1
+        keys.add((norm[start:].replace(" ", "")[:40], rank))
+        keys.add(("".join(c for c in first[start:] if c.isalnum())[:30], rank))
+        keys.add(("".join(c for c in full[start : start + 8] if c.isalnum())[:40], rank))
     for tok in set(analysis.index_tokens(norm)):
         for gi in groups_by_term.get(tok, ()):
             for other in groups[gi]:
                 if other != tok:
-                    keys.update({(other, 2), (analysis.initials(other), 2), (analysis.full_pinyin(other), 2)})
+                    keys.update({(other, 1), (analysis.initials(other), 1), (analysis.full_pinyin(other), 1)})
     return {(k, s) for k, s in keys if k}
 
 
@@ -303,6 +313,9 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     for w in words:
         if analysis.all_han(w):
             weights[w] += 1
+    for w in lex.popular_default:
+        # What citizens search most is the likeliest reading of short initials (sb: 社保).
+        weights[analysis.normalize(w)] += 10
     for ch in lex.single_chars:
         weights[ch] += 1
     full_map: dict[str, list[str]] = defaultdict(list)

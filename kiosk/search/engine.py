@@ -278,7 +278,7 @@ class SearchEngine:
             weights: dict[str, float] = {}
             for rank, w in enumerate(words):
                 for t in self._expand(w):
-                    weights.setdefault(t, 1.0 if rank == 0 else 0.6)
+                    weights.setdefault(t, 1.0 if rank == 0 else 0.35)
             terms |= set(weights)
             if not all(w in self.stopwords for w in words):
                 stop = False
@@ -360,6 +360,7 @@ class SearchEngine:
         result.terms = sorted(terms, key=lambda t: (-len(t), t))
         text = flags["text"].replace(" ", "")
         exact = {text} | {t for c in concepts if len(concepts) == 1 for t in c.terms}
+        marker = _Highlighter(result.terms)
         ranked: list[Hit] = []
         for stored, base in found:
             title = stored["title_text"]
@@ -370,6 +371,8 @@ class SearchEngine:
                 score *= 3.0
             elif len(text) >= 2 and text in norm_title:
                 score *= 1.5
+            # The more of the title the query covers, the more the record is about it.
+            score *= 1.0 + marker.coverage(norm_title)
             validity = stored.get("validity", "")
             if validity == "失效":
                 score *= 0.5
@@ -453,8 +456,9 @@ def _kind_factor(kind: str, flags: dict) -> float:
     if flags["policy"] and not flags["service"]:
         return 1.5 if kind == "document" else 1.0
     if flags["service"] or flags["latin"]:
-        return {"guide": 1.6, "life_event": 1.4, "catalog": 1.3}.get(kind, 0.8)
-    return {"guide": 1.3, "life_event": 1.2, "catalog": 1.15}.get(kind, 1.0)
+        return {"guide": 1.8, "life_event": 1.5, "catalog": 1.4}.get(kind, 0.8)
+    # Most citizens at a service hall come to get something done: services first.
+    return {"guide": 1.6, "life_event": 1.4, "catalog": 1.3}.get(kind, 1.0)
 
 
 def _snippet_source(kind: str, data: dict) -> str:
@@ -490,7 +494,13 @@ class _Highlighter:
             out.append(Markup("<mark>") + escape(m.group()) + Markup("</mark>"))
             pos = m.end()
         out.append(escape(text[pos:end]))
-        return Markup("").join(out)
+        return Markup(Markup("").join(out).replace("</mark><mark>", ""))
+
+    def coverage(self, text: str) -> float:
+        """Share of `text` covered by the query's words (0..1)."""
+        if self.regex is None or not text:
+            return 0.0
+        return sum(m.end() - m.start() for m in self.regex.finditer(text)) / len(text)
 
     def snippet(self, text: str, width: int) -> Markup:
         text = " ".join(text.split())
