@@ -63,9 +63,12 @@ def read_queries(path: Path = RELEVANCE_FILE) -> list[Judged]:
 
 def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
     """Recall@k (share of expected ids in the top k, at most k of them) and MRR, per category."""
-    rows = []
+    rows, failed = [], []
     for judged in queries:
-        ranked = [h.id for h in engine.search(judged.query, limit=max(k, 10)).hits]
+        result = engine.search(judged.query, limit=max(k, 10))
+        if result.failed:
+            failed.append(judged.query)
+        ranked = [h.id for h in result.hits]
         top = ranked[:k]
         recall = sum(1 for i in judged.expected if i in top) / min(len(judged.expected), k)
         rank = next((n for n, rid in enumerate(ranked, start=1) if rid in judged.expected), None)
@@ -80,4 +83,5 @@ def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
             c: (sum(r[1] for r in rs) / len(rs), sum(r[2] for r in rs) / len(rs), len(rs)) for c, rs in by_cat.items()
         },
         "misses": [(r[0], r[1], r[3]) for r in rows if r[1] < 1.0],
+        "failed": failed,
     }

@@ -188,19 +188,30 @@ class SearchEngine:
                     weights.setdefault(t, 0.8)
         nodes = [self._terms_query(weights)]
         terms = set(weights)
-        if len(token) >= 4:
-            # A long word may also be found by its parts (房屋征收补偿 -> 房屋征收 + 补偿).
+        if len(token) >= 4 or (len(token) == 3 and len(weights) == 1):
+            # A long or unknown word may also be found by its parts (房屋征收补偿 -> 房屋征收 +
+            # 补偿, 开诊所 -> 开 + 诊所); single characters among the parts are optional.
             parts = self._cover(token)
-            if len(parts) > 1:
-                nodes.append(And([self._terms_query(dict.fromkeys(self._expand(p), 0.7)) for p in parts]))
-                terms.update(p for p in parts if len(p) >= 2)
+            required = [p for p in parts if len(p) >= 2 and p not in self.stopwords]
+            optional = [p for p in parts if p not in required]
+            if len(parts) > 1 and required:
+                node: Query = And([self._terms_query(dict.fromkeys(self._expand(p), 0.7)) for p in required])
+                if optional:
+                    node = AndMaybe(
+                        node, Or([self._terms_query(dict.fromkeys(self._expand(p), 0.3)) for p in optional])
+                    )
+                nodes.append(node)
+                terms.update(required)
         node = nodes[0] if len(nodes) == 1 else Or(nodes)
         return _Concept(node, terms, stop=token in self.stopwords)
 
     @staticmethod
     def _cover(token: str) -> list[str]:
-        """Split a word into the longest dictionary words inside it, left to right."""
+        """Split a word into dictionary words: jieba's own best cut for a word it does not know,
+        the longest words inside it, left to right, for one it does."""
         freq = analysis.jieba.dt.FREQ
+        if not freq.get(token):
+            return [w for w in analysis.jieba.lcut(token, HMM=False) if w.strip()]
         parts, i, n = [], 0, len(token)
         while i < n:
             for size in range(min(n - i, n - 1), 1, -1):
@@ -305,7 +316,8 @@ class SearchEngine:
             concepts.append(_Concept(node, set()))
             flags["number"] = True
         for token in analysis.query_tokens(text):
-            for part in _SPLIT_ALNUM.findall(token):
+            known_word = token in self.groups_of and analysis.is_han(token)
+            for part in [token] if known_word else _SPLIT_ALNUM.findall(token):
                 if part.isdigit():
                     words = self._expand(part)
                     node = Or([self._terms_query(dict.fromkeys(words, 1.0)), Term("number", f"n{int(part)}")])
