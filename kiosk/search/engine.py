@@ -207,20 +207,19 @@ class SearchEngine:
 
     @staticmethod
     def _cover(token: str) -> list[str]:
-        """Split a word into dictionary words: jieba's own best cut for a word it does not know,
-        the longest words inside it, left to right, for one it does."""
-        freq = analysis.jieba.dt.FREQ
-        if not freq.get(token):
-            return [w for w in analysis.jieba.lcut(token, HMM=False) if w.strip()]
-        parts, i, n = [], 0, len(token)
+        """Split a word into the likeliest dictionary words inside it (jieba's own best route
+        through the word, with the whole word itself left out)."""
+        dt_ = analysis.jieba.dt
+        n = len(token)
+        dag = dt_.get_DAG(token)
+        dag[0] = [j for j in dag[0] if j != n - 1] or [0]
+        route: dict = {}
+        dt_.calc(token, dag, route)
+        parts, i = [], 0
         while i < n:
-            for size in range(min(n - i, n - 1), 1, -1):
-                if freq.get(token[i : i + size]):
-                    break
-            else:
-                size = 2 if n - i >= 2 else 1
-            parts.append(token[i : i + size])
-            i += size
+            j = route[i][1]
+            parts.append(token[i : j + 1])
+            i = j + 1
         return parts
 
     def _terms_query(self, weights: dict[str, float]) -> Query:
