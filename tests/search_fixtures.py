@@ -3,6 +3,7 @@ small test county, and the relevance query set (tests/relevance/queries.tsv)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from content_sync.release import activate, build_release
 from content_sync.sample import sample_source_dir
+from content_sync.schema import Document
+from tests.factories import DAY, make_bundle, make_guide
 
 RELEVANCE_FILE = Path(__file__).resolve().parent / "relevance" / "queries.tsv"
 
@@ -85,3 +88,38 @@ def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
         "misses": [(r[0], r[1], r[3]) for r in rows if r[1] < 1.0],
         "failed": failed,
     }
+
+
+def _doc(doc_id: str, title: str, number: str = "", validity: str | None = "有效", **update) -> Document:
+    fields = dict(
+        id=doc_id,
+        kind="规范性文件",
+        title=title,
+        number=number,
+        issuer="测试县人民政府",
+        issued_on=dt.date(2024, 1, 1),
+        validity=validity,
+        domain="社会保险",
+        body="第一条 为规范管理，制定本办法。",
+        updated_at=DAY,
+    )
+    fields.update(update)
+    return Document(**fields)
+
+
+def county():
+    """The small test county plus what the ranking rules need to show themselves."""
+    bundle = make_bundle()
+    bundle.guides = bundle.guides + [
+        make_guide("g-id-01", "居民身份证换领", keywords=[], item_code="T-2"),
+        make_guide("g-id-02", "居民身份证补领", keywords=[], item_code="T-3"),
+        make_guide("g-card-01", "社会保障卡申领", keywords=[], item_code="T-4"),
+        make_guide("g-card-02", "社会保障卡申领进度查询与补换", keywords=[], item_code="T-5"),
+        make_guide("g-dibao-01", "最低生活保障申请", keywords=[], item_code="T-6"),
+    ]
+    bundle.documents = bundle.documents + [
+        _doc("d-0003", "测试县最低生活保障办法", "测政发〔2020〕12号", "废止"),
+        _doc("d-0004", "测试县最低生活保障实施办法", "测政发〔2024〕12号", "有效"),
+        _doc("d-0005", "关于<b>调整</b>低保标准的通知", "", None, kind="通知公告", body="低保标准提高到每月800元。"),
+    ]
+    return bundle
