@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import jieba
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -118,23 +117,30 @@ def index_tokens(text: str, bigrams: bool = False) -> list[str]:
                         out.append(sub)
         out.append(word)
     if bigrams:
-        # Titles also get every pair of characters, so any part of a name is found even where
-        # jieba's dictionary does not know the part as a word (耕地地力 -> 地力).
-        for run in _HAN_RUN.findall(text):
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(bigram_tokens(text))
+    return out
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """Every Chinese character and every pair of them: titles get these too, so any part of a
+    name is found even where jieba's dictionary does not know the part as a word (耕地地力 ->
+    地力, 购买新房 -> 买)."""
+    out: list[str] = []
+    for run in _HAN_RUN.findall(normalize(text)):
+        out.extend(run)
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
 def char_pinyin(text: str) -> tuple[list[str], list[str]]:
     """Full pinyin and initials of `text`, one item per character (read in context, so that
     place-name readings apply); other characters stand for themselves."""
-    per_char = lambda chunk: [c for c in chunk]  # noqa: E731
-    full = lazy_pinyin(text, style=Style.NORMAL, errors=per_char)
-    first = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=per_char)
-    if len(full) != len(text) or len(first) != len(text):  # pypinyin merged something: go slow
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
+    if len(full) != len(text):  # pypinyin merged something: read character by character
         full = [full_pinyin(c) or c for c in text]
-        first = [initials(c) or c for c in text]
-    return full, first
+    return full, [s[:1] for s in full]
 
 
 def query_tokens(text: str) -> list[str]:
@@ -149,29 +155,50 @@ def word_tokens(text: str) -> list[str]:
 
 
 # --- pinyin --------------------------------------------------------------------------------
+# pypinyin is imported only where pinyin is computed (index build): importing it costs ~57 MB
+# of dictionaries, which the web process must not carry. Queries use the release's own
+# character table (char_readings) instead.
+
+
+def char_readings() -> dict[str, str]:
+    """Tone-less pinyin of every common Chinese character (its most frequent reading), for the
+    query side to read a homophone typo (身分证 -> shenfenzheng) without pypinyin."""
+    from pypinyin import Style, lazy_pinyin
+
+    chars = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    readings = lazy_pinyin(chars, style=Style.NORMAL, errors=lambda _c: [""])
+    return {c: r for c, r in zip(chars, readings, strict=True) if r and r.isascii() and r.isalpha()}
 
 
 def load_pinyin_phrases(phrases: dict[str, list[str]]) -> None:
     """Teach pypinyin readings it gets wrong: place names (长宁 cháng) and other heteronyms."""
+    from pypinyin import load_phrases_dict
+
     load_phrases_dict({word: [[syllable] for syllable in syllables] for word, syllables in phrases.items()})
-    full_pinyin.cache_clear()
-    initials.cache_clear()
+    syllables.cache_clear()
 
 
-def _keep_other(chunk: str) -> str:
-    return "".join(c for c in chunk.lower() if c.isascii() and c.isalnum())
+def _keep_chars(chunk: str) -> list[str]:
+    return [c for c in chunk.lower() if c.isascii() and c.isalnum()]
 
 
 @functools.lru_cache(maxsize=65536)
+def syllables(word: str) -> tuple[str, ...]:
+    """Tone-less syllables of `word` (ü as v); letters and digits stand for themselves."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(s for s in lazy_pinyin(word, style=Style.NORMAL, errors=_keep_chars) if s)
+
+
 def full_pinyin(word: str) -> str:
-    """居民身份证 -> jumingshenfenzheng (tone-less, ü as v, other letters and digits kept)."""
-    return "".join(lazy_pinyin(word, style=Style.NORMAL, errors=_keep_other))
+    """居民身份证 -> jumingshenfenzheng."""
+    return "".join(syllables(word))
 
 
-@functools.lru_cache(maxsize=65536)
 def initials(word: str) -> str:
-    """居民身份证 -> jmsfz (FIRST_LETTER style: vowel-initial syllables keep their vowel)."""
-    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors=_keep_other))
+    """居民身份证 -> jmsfz: the first letter of each syllable, which is pypinyin's FIRST_LETTER
+    style (vowel-initial syllables keep their vowel, unlike Style.INITIALS)."""
+    return "".join(s[0] for s in syllables(word))
 
 
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ng", "n"), ("l", "n"), ("f", "h"))

@@ -11,6 +11,7 @@ Nothing here is ever modified after the release is renamed into place.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -213,7 +214,9 @@ def _word_starts(norm: str) -> list[int]:
     return sorted(starts)[:MAX_SUGGEST_STARTS]
 
 
-def _suggest_keys(title: str, groups_by_term: dict[str, list[int]], groups: list[list[str]]) -> set[tuple[str, int]]:
+def _suggest_keys(
+    title: str, title_words: list[str], groups_by_term: dict[str, list[int]], groups: list[list[str]]
+) -> set[tuple[str, int]]:
     """Prefix keys of one title: (key, start) with start 0 for the title's beginning, 1 for a
     later word or a synonym of a word in it. Latin keys hold initials and full pinyin."""
     norm = analysis.normalize(title)
@@ -224,7 +227,7 @@ def _suggest_keys(title: str, groups_by_term: dict[str, list[int]], groups: list
         keys.add((norm[start:].replace(" ", "")[:40], rank))
         keys.add(("".join(c for c in first[start:] if c.isalnum())[:30], rank))
         keys.add(("".join(c for c in full[start : start + 8] if c.isalnum())[:40], rank))
-    for tok in set(analysis.index_tokens(norm)):
+    for tok in set(title_words):
         for gi in groups_by_term.get(tok, ()):
             for other in groups[gi]:
                 if other != tok:
@@ -262,7 +265,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     title_df: Counter[str] = Counter()
     for e in entries:
         title_words = analysis.index_tokens(e.title)
-        title_tokens = analysis.index_tokens(e.title, bigrams=True)
+        title_tokens = title_words + analysis.bigram_tokens(e.title)
         body_tokens = analysis.index_tokens(e.body)
         body_df.update(set(body_tokens))
         title_df.update(set(title_words))
@@ -272,6 +275,8 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         sorted(w for w, c in body_df.items() if c > BOILERPLATE_SHARE * n) if n >= BOILERPLATE_MIN_RECORDS else []
     )
     stop = set(boilerplate)
+
+    dept_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
 
     # Pass 2: write the whoosh index (one writer, one segment).
     ix = index.create_in(str(index_dir), make_schema())
@@ -288,7 +293,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
                 title=" ".join(title_tokens),
                 keywords=" ".join(analysis.index_tokens(e.keywords, bigrams=True)),
                 body=" ".join(t for t in body_tokens if t not in stop),
-                dept=" ".join(analysis.index_tokens(e.dept)),
+                dept=dept_tokens(e.dept),
                 number=" ".join(analysis.number_terms(e.number)) if e.number else "",
                 ini=" ".join(ini),
                 py=" ".join(py),
@@ -343,6 +348,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         "pinyin_full": full_map,
         "pinyin_initials": ini_map,
         "pinyin_phrases": lex.pinyin_phrases,
+        "char_readings": analysis.char_readings(),
         "query_stopwords": sorted(lex.query_stopwords),
         "service_words": sorted(lex.service_words),
         "policy_words": sorted(lex.policy_words),
@@ -361,11 +367,11 @@ def _write_suggestions(path: Path, tokenized, groups: list[list[str]]) -> None:
     try:
         conn.executescript(SUGGEST_DDL)
         rows, keys = [], []
-        for n, (e, *_tokens) in enumerate(tokenized):
+        for n, (e, _title_tokens, _body, title_words) in enumerate(tokenized):
             stale = 1 if e.validity in ("失效", "废止") else 0
             rank = (stale * 10 + KIND_ORDER[e.kind]) * 1000 + min(len(e.title), 999)
             rows.append((n, e.id, e.kind, e.title, rank))
-            keys.extend((k, n, s) for k, s in _suggest_keys(e.title, groups_by_term, groups))
+            keys.extend((k, n, s) for k, s in _suggest_keys(e.title, title_words, groups_by_term, groups))
         conn.executemany("INSERT INTO titles VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO keys VALUES (?, ?, ?)", sorted(keys))
         conn.execute("CREATE INDEX keys_by_key ON keys (key, start, n)")

@@ -32,7 +32,10 @@ KINDS = ("guide", "catalog", "document", "life_event")
 KIND_LABELS = {"guide": "办事指南", "catalog": "公开目录", "document": "政策文件与通知", "life_event": "一件事"}
 RECORD_URLS = {"guide": "/guides/{}", "catalog": "/catalog/{}", "document": "/documents/{}", "life_event": "/events/{}"}
 MAX_QUERY_CHARS = 100
-CANDIDATES = 80
+CANDIDATES = 60
+# Above this many records (and share of all) a word is only searched in titles and keywords.
+COMMON_MIN = 200
+COMMON_SHARE = 0.08
 FILL_BELOW = 5
 SNIPPET_CHARS = 64
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
@@ -97,6 +100,10 @@ class _Concept:
     query: Query
     terms: set[str]
     stop: bool = False
+    # The cheap form: the words as typed (or the likeliest reading of letters), in titles and
+    # keywords only. Tried first; the full form runs only when it finds too little.
+    primary: Query | None = None
+    in_titles: bool = True  # the primary form finds something
 
 
 def _edits1(word: str) -> set[str]:
@@ -118,7 +125,7 @@ class SearchEngine:
         analysis.setup_jieba(cache_dir)
         lex = json.loads((index_dir / LEXICON_FILE).read_text(encoding="utf-8"))
         analysis.add_words((w, f) for w, f in lex["jieba_words"])
-        analysis.load_pinyin_phrases(lex["pinyin_phrases"])
+        self.readings: dict[str, str] = lex["char_readings"]
         self.groups_of: dict[str, set[str]] = {}
         for group in lex["synonyms"]:
             for term in group:
@@ -135,38 +142,36 @@ class SearchEngine:
         self.popular_default: list[str] = lex["popular_default"]
         self._index = whoosh_index.open_dir(str(index_dir))
         self._suggest_path = index_dir / SUGGEST_DB
-        self._local = threading.local()
-        self._opened: list = []
-        self._lock = threading.Lock()
+        self._shared_searcher = None
+        self._conns: dict[str, sqlite3.Connection] = {}
+        self._search_lock = threading.Lock()
+        self._suggest_lock = threading.Lock()
 
-    # --- per-thread resources
+    # --- shared resources
+    # One searcher and one connection of each kind, used under a lock: a whoosh searcher costs
+    # ~50 MB (its own mappings and caches), so one per waitress thread would blow the memory
+    # budget, and one kiosk serves one citizen at a time.
 
     def _searcher(self):
-        s = getattr(self._local, "searcher", None)
-        if s is None:
-            s = self._local.searcher = self._index.searcher()
-            with self._lock:
-                self._opened.append(s)
-        return s
+        if self._shared_searcher is None:
+            self._shared_searcher = self._index.searcher()
+        return self._shared_searcher
 
     def _conn(self, name: str) -> sqlite3.Connection:
-        conn = getattr(self._local, name, None)
+        conn = self._conns.get(name)
         if conn is None:
             path = self._suggest_path if name == "suggest_db" else self.path / paths.RELEASE_DB
-            conn = open_readonly(path)
-            setattr(self._local, name, conn)
-            with self._lock:
-                self._opened.append(conn)
+            conn = self._conns[name] = open_readonly(path)
         return conn
 
     def close(self) -> None:
-        with self._lock:
-            for res in self._opened:
-                try:
-                    res.close()
-                except Exception:  # closing from another thread may be refused; the GC finishes it
-                    pass
-            self._opened.clear()
+        with self._search_lock, self._suggest_lock:
+            if self._shared_searcher is not None:
+                self._shared_searcher.close()
+                self._shared_searcher = None
+            for conn in self._conns.values():
+                conn.close()
+            self._conns.clear()
         self._index.close()
 
     # --- query understanding
@@ -183,7 +188,8 @@ class SearchEngine:
         weights = dict.fromkeys(self._expand(token), 1.0)
         if len(weights) == 1 and not self._known(token):
             # Not in the index: maybe a homophone typed with a pinyin keyboard (身分证 -> 身份证).
-            for word in self.full_map.get(analysis.full_pinyin(token), [])[:6]:
+            sound = "".join(self.readings.get(c, "?") for c in token)
+            for word in self.full_map.get(sound, [])[:6]:
                 for t in self._expand(word):
                     weights.setdefault(t, 0.8)
         nodes = [self._terms_query(weights)]
@@ -203,7 +209,10 @@ class SearchEngine:
                 nodes.append(node)
                 terms.update(required)
         node = nodes[0] if len(nodes) == 1 else Or(nodes)
-        return _Concept(node, terms, stop=token in self.stopwords)
+        primary = Or([Term("title", token, boost=4.0), Term("keywords", token, boost=2.0)])
+        reader = self._searcher().reader()
+        in_titles = bool(reader.doc_frequency("title", token) or reader.doc_frequency("keywords", token))
+        return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles)
 
     @staticmethod
     def _cover(token: str) -> list[str]:
@@ -223,14 +232,19 @@ class SearchEngine:
         return parts
 
     def _terms_query(self, weights: dict[str, float]) -> Query:
+        """Each word in the fields where it tells something: titles and keywords always; bodies
+        and departments only while the word is rare there, so a common word (登记, 许可证, a
+        department) never drags a posting list of thousands of records through the query."""
+        reader = self._searcher().reader()
+        common = max(COMMON_MIN, int(reader.doc_count() * COMMON_SHARE))
         subs: list[Query] = []
         for t, w in sorted(weights.items()):
-            subs += [
-                Term("title", t, boost=4.0 * w),
-                Term("keywords", t, boost=2.0 * w),
-                Term("dept", t, boost=1.0 * w),
-            ]
-            if t not in self.boilerplate:
+            subs += [Term("title", t, boost=4.0 * w), Term("keywords", t, boost=2.0 * w)]
+            if len(t) < 2:
+                continue
+            if reader.doc_frequency("dept", t) <= common:
+                subs.append(Term("dept", t, boost=1.0 * w))
+            if t not in self.boilerplate and reader.doc_frequency("body", t) <= common:
                 subs.append(Term("body", t, boost=1.0 * w))
         return Or(subs)
 
@@ -282,8 +296,10 @@ class SearchEngine:
         direct = [Term("ini", s, boost=boost), Term("py", s, boost=boost)]
         terms: set[str] = set()
         parts: list[Query] = []
+        firsts: list[Query] = []
         stop = True
         for words in pieces:
+            firsts.append(Or([Term("title", words[0], boost=4.0), Term("keywords", words[0], boost=2.0)]))
             # The most likely reading first (everyday words and frequent title words rank high).
             weights: dict[str, float] = {}
             for rank, w in enumerate(words):
@@ -299,7 +315,10 @@ class SearchEngine:
             node: Query = Or([*direct, And(parts)])
         else:
             node = Or(direct + parts)
-        return _Concept(node, {t for t in terms if t not in self.stopwords}, stop=stop and bool(pieces))
+        primary = Or([*direct, And(firsts)]) if len(firsts) > 1 else Or(direct + firsts)
+        return _Concept(
+            node, {t for t in terms if t not in self.stopwords}, stop=stop and bool(pieces), primary=primary
+        )
 
     def understand(self, query: str) -> tuple[list[_Concept], dict]:
         """Turn what the citizen typed into concepts, and say what kind of question it is."""
@@ -314,7 +333,7 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
-        for token in analysis.query_tokens(text):
+        for token in _join_single_characters(analysis.query_tokens(text), self.stopwords):
             known_word = token in self.groups_of and analysis.is_han(token)
             for part in [token] if known_word else _SPLIT_ALNUM.findall(token):
                 if part.isdigit():
@@ -342,7 +361,8 @@ class SearchEngine:
         text = query if isinstance(query, str) else ""
         result = SearchResult(query=text)
         try:
-            self._search(text, max(1, min(int(limit), 200)), result)
+            with self._search_lock:
+                self._search(text, max(1, min(int(limit), 200)), result)
         except Exception:
             log.exception("search failed for %r", text[:MAX_QUERY_CHARS])
             result.hits, result.groups, result.failed = [], [], True
@@ -354,17 +374,35 @@ class SearchEngine:
         if not concepts:
             return
         searcher = self._searcher()
-        nodes = [c.query for c in concepts]
-        q = nodes[0] if len(nodes) == 1 else And(nodes)
-        found = [(h.fields(), h.score) for h in searcher.search(q, limit=CANDIDATES, terms=False)]
-        if len(nodes) > 1 and len(found) < FILL_BELOW:
-            # Few records have every word: add those with some of them, ranked below.
+
+        def run(nodes: list[Query]) -> list[tuple[dict, float]]:
+            q = nodes[0] if len(nodes) == 1 else And(nodes)
+            return [(h.fields(), h.score) for h in searcher.search(q, limit=CANDIDATES, terms=False)]
+
+        # Tier 1: the words as typed, in titles and keywords. Enough hits there: done (cheap,
+        # and a title match is what a citizen wants). Otherwise tier 2: synonyms, inner words,
+        # bodies, departments.
+        primaries = [c.primary if c.primary is not None else c.query for c in concepts]
+        found = run(primaries)
+        if len(found) < limit:
+            found = run([c.query for c in concepts])
+        if len(concepts) > 1 and len(found) < FILL_BELOW:
+            # Few records have every word: leave out the commonest word, then the next, and add
+            # what the rest finds below (养登记审批 -> 养 + 审批). Each step is an AND led by
+            # the rarest word, so this stays cheap where one big OR would not.
+            reader = searcher.reader()
+            sizes = {id(c): c.query.estimate_size(reader) for c in concepts}
+            # Words found nowhere go first, then the commonest.
+            remaining = sorted(concepts, key=lambda c: (sizes[id(c)] == 0, sizes[id(c)]))
             seen = {f["id"] for f, _s in found}
-            found += [
-                (h.fields(), h.score * 0.5)
-                for h in searcher.search(Or(nodes), limit=CANDIDATES, terms=False)
-                if h["id"] not in seen
-            ]
+            factor = 0.5
+            while len(remaining) > 1 and len(found) < FILL_BELOW:
+                remaining = remaining[:-1]
+                for fields_, score in run([c.query for c in remaining]):
+                    if fields_["id"] not in seen:
+                        seen.add(fields_["id"])
+                        found.append((fields_, score * factor))
+                factor *= 0.7
         terms: set[str] = set()
         for c in concepts:
             terms |= {t for t in c.terms if len(t) >= 1 and t not in self.stopwords}
@@ -433,7 +471,8 @@ class SearchEngine:
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles whose beginning, a word's beginning, initials or pinyin start with `prefix`."""
         try:
-            return self._suggest(prefix if isinstance(prefix, str) else "", max(1, min(int(limit), 20)))
+            with self._suggest_lock:
+                return self._suggest(prefix if isinstance(prefix, str) else "", max(1, min(int(limit), 20)))
         except Exception:
             log.exception("suggest failed for %r", str(prefix)[:MAX_QUERY_CHARS])
             return []
@@ -459,6 +498,25 @@ class SearchEngine:
         chosen = sorted(best.values())[:limit]
         marker = _Highlighter([p] if analysis.is_han(p) else [])
         return [Suggestion(rid, kind, title, marker.mark(title)) for _o, rid, kind, title in chosen]
+
+
+def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:
+    """Join runs of single Chinese characters that jieba could not place (地 + 力 -> 地力): titles
+    index every pair of characters, so the run still finds the name it was cut from."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and analysis.is_han(tok) and tok not in stopwords:
+            run.append(tok)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
 
 
 def _kind_factor(kind: str, flags: dict) -> float:
