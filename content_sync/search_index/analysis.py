@@ -122,14 +122,9 @@ def index_tokens(text: str, bigrams: bool = False) -> list[str]:
 
 
 def bigram_tokens(text: str) -> list[str]:
-    """Every Chinese character and every pair of them: titles get these too, so any part of a
-    name is found even where jieba's dictionary does not know the part as a word (耕地地力 ->
-    地力, 购买新房 -> 买)."""
-    out: list[str] = []
-    for run in _HAN_RUN.findall(normalize(text)):
-        out.extend(run)
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    """Every pair of Chinese characters: titles get these too, so any part of a name is found
+    even where jieba's dictionary does not know the part as a word (耕地地力 -> 地力)."""
+    return [run[i : i + 2] for run in _HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1)]
 
 
 def char_pinyin(text: str) -> tuple[list[str], list[str]]:

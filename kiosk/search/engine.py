@@ -37,6 +37,8 @@ CANDIDATES = 60
 COMMON_MIN = 200
 COMMON_SHARE = 0.08
 FILL_BELOW = 5
+# Records found by the words as typed, in titles, that make the wider search unnecessary.
+TIER1_ENOUGH = 10
 SNIPPET_CHARS = 64
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
 _LETTERS = string.ascii_lowercase
@@ -194,9 +196,12 @@ class SearchEngine:
                     weights.setdefault(t, 0.8)
         nodes = [self._terms_query(weights)]
         terms = set(weights)
-        if len(token) >= 4 or (len(token) == 3 and len(weights) == 1):
-            # A long or unknown word may also be found by its parts (房屋征收补偿 -> 房屋征收 +
-            # 补偿, 开诊所 -> 开 + 诊所); single characters among the parts are optional.
+        reader = self._searcher().reader()
+        in_titles = reader.doc_frequency("title", token) + reader.doc_frequency("keywords", token)
+        if in_titles < TIER1_ENOUGH and (len(token) >= 4 or (len(token) == 3 and len(weights) == 1)):
+            # A long or unknown word that few titles hold may also be found by its parts
+            # (房屋征收补偿 -> 房屋征收 + 补偿, 开诊所 -> 开 + 诊所); single characters among
+            # the parts are optional.
             parts = self._cover(token)
             required = [p for p in parts if len(p) >= 2 and p not in self.stopwords]
             optional = [p for p in parts if p not in required]
@@ -210,9 +215,7 @@ class SearchEngine:
                 terms.update(required)
         node = nodes[0] if len(nodes) == 1 else Or(nodes)
         primary = Or([Term("title", token, boost=4.0), Term("keywords", token, boost=2.0)])
-        reader = self._searcher().reader()
-        in_titles = bool(reader.doc_frequency("title", token) or reader.doc_frequency("keywords", token))
-        return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles)
+        return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles > 0)
 
     @staticmethod
     def _cover(token: str) -> list[str]:
@@ -333,7 +336,8 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
-        for token in _join_single_characters(analysis.query_tokens(text), self.stopwords):
+        tokens = _join_single_characters(analysis.query_tokens(text), self.stopwords)
+        for position, token in enumerate(tokens):
             known_word = token in self.groups_of and analysis.is_han(token)
             for part in [token] if known_word else _SPLIT_ALNUM.findall(token):
                 if part.isdigit():
@@ -348,7 +352,21 @@ class SearchEngine:
                         flags["service"] = True
                     if part in self.policy_words:
                         flags["policy"] = True
-                    concepts.append(self._han_concept(part))
+                    concept = self._han_concept(part)
+                    if len(part) == 1:
+                        # A lone character (买 in 买新房) is indexed only inside title pairs:
+                        # pair it with its neighbours' characters (买新 in 购买新房).
+                        before = tokens[position - 1][-1:] if position > 0 else ""
+                        after = tokens[position + 1][:1] if position + 1 < len(tokens) else ""
+                        pairs = [p for p in (before + part, part + after) if len(p) == 2 and analysis.all_han(p)]
+                        if pairs:
+                            extra = [Term("title", p, boost=2.0) for p in pairs]
+                            concept.query = Or([concept.query, *extra])
+                            concept.primary = Or([concept.primary, *extra])
+                            concept.in_titles = concept.in_titles or any(
+                                self._searcher().reader().doc_frequency("title", p) for p in pairs
+                            )
+                    concepts.append(concept)
         if any(not c.stop for c in concepts):
             concepts = [c for c in concepts if not c.stop]
         return concepts[:12], flags
@@ -384,7 +402,7 @@ class SearchEngine:
         # bodies, departments.
         primaries = [c.primary if c.primary is not None else c.query for c in concepts]
         found = run(primaries)
-        if len(found) < limit:
+        if len(found) < min(limit, TIER1_ENOUGH):
             found = run([c.query for c in concepts])
         if len(concepts) > 1 and len(found) < FILL_BELOW:
             # Few records have every word: leave out the commonest word, then the next, and add
