@@ -371,6 +371,24 @@ def dir_size(path: Path) -> int:
 
 
 def bench_engine(release: Path, cache: Path, queries: list[str]) -> dict:
+    """Measure in a fresh process, as the kiosk's web process would run it: the benchmark's own
+    process holds the whole generated county, whose garbage collections would distort timings."""
+    qfile = Path(tempfile.mkstemp(suffix=".json")[1])
+    qfile.write_text(json.dumps(queries, ensure_ascii=False))
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure-engine", str(release), str(cache), str(qfile)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        qfile.unlink()
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_engine(release: Path, cache: Path, queries: list[str]) -> dict:
     from kiosk.search import SearchEngine
 
     engine = SearchEngine(release, cache)
@@ -497,7 +515,12 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=5_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--keep", help="keep the generated terminal in this directory")
+    parser.add_argument("--measure-engine", nargs=3, metavar=("RELEASE", "CACHE", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_engine:
+        release, cache, qfile = (Path(p) for p in args.measure_engine)
+        print(json.dumps(measure_engine(release, cache, json.loads(qfile.read_text()))))
+        return 0
 
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
     data, cache = workdir / "data", workdir / "cache"
