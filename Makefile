@@ -43,6 +43,9 @@ format: venv
 test: venv system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+screenshots: venv system-deps
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
+
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

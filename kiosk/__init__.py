@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
 
 from .config import DEFAULTS, load_toml
 from .content import ReleaseHolder
@@ -39,6 +40,14 @@ def _secret_key(data_dir: Path) -> str:
         return key
 
 
+class SqliteIntConverter(IntegerConverter):
+    """`<int:…>` in every route: ids past SQLite's 64-bit range are a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the TOML file, then KIOSK_* variables, then `test_config`."""
     app = Flask(
@@ -46,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
+    app.url_map.converters["int"] = SqliteIntConverter
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
         app.config.from_mapping(load_toml())
@@ -66,11 +76,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # One release per request, even if a sync switches `current` half-way through it.
         g.release = app.extensions["kiosk.releases"].current()
 
-    from . import errors, public, state_db
+    from . import errors, feedback, public, security, state_db
 
     errors.init_app(app)
     state_db.init_app(app)
+    security.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(feedback.bp)
+    from . import printing, slips
+
+    app.register_blueprint(slips.bp)
+    printing.init_app(app)  # starts the print worker with the first request, not in tests
     from .search import views as search_views
 
     app.register_blueprint(search_views.bp)

@@ -64,23 +64,67 @@ def serve(state: AppState, host: str, port: int, threads: int) -> None:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo terminal and stop.")
 def demo(data_dir: str, port: int, no_serve: bool) -> None:
-    """Build the sample county into a demo terminal and serve it on 127.0.0.1."""
-    from content_sync.release import activate, build_release
+    """The whole chain on one machine: keygen, publish the sample county, serve the signed
+    repository on 127.0.0.1, sync the terminal from it, then serve the kiosk.
+
+    The county side lives in DATA/county-portal/ (keys, repo); DATA itself is the terminal.
+    """
+    import shutil
+
+    from content_sync import keys, paths
+    from content_sync.errors import ContentSyncError
+    from content_sync.publish import publish_source_dir
+    from content_sync.repo_server import RepoServer
     from content_sync.sample import sample_source_dir
-    from content_sync.sources import read_source_dir
+    from content_sync.sync import SyncSettings, sync
 
     root = Path(data_dir).resolve()
-    bundle = read_source_dir(sample_source_dir())
-    release = build_release(bundle, root, source=str(sample_source_dir()))
-    activate(root, release)
-    click.echo(f"demo release {release.name}: {bundle.counts()}")
+    keys_dir = root / "county-portal" / "keys"
+    repo = root / "county-portal" / "repo"
+    if not (keys_dir / "root.json").exists():
+        shutil.rmtree(root / "county-portal", ignore_errors=True)
+        shutil.rmtree(paths.tuf_metadata_dir(root).parent, ignore_errors=True)  # trusted the old keys
+        keys.generate_keys(keys_dir)
+        click.echo(f"1. keygen: county keys in {keys_dir}")
+    else:
+        click.echo(f"1. keygen: reusing the county keys in {keys_dir}")
+    try:
+        published = publish_source_dir(sample_source_dir(), repo, keys_dir)
+        click.echo(f"2. publish: {published.targets} signed targets in {repo} ({published.new_files} new)")
+        server = RepoServer(repo).start()
+        click.echo(f"3. portal: the repository is served at {server.base_url}")
+        settings = SyncSettings(
+            server.metadata_url, server.targets_url, keys_dir / "root.json", cache_dir=root / "cache"
+        )
+        result = sync(root, settings)
+    except ContentSyncError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(exc.exit_code) from None
+    click.echo(
+        f"4. sync: {result.outcome}, release {result.release_id} "
+        f"({result.targets_downloaded} targets, {result.bytes_downloaded} bytes downloaded)"
+    )
     if no_serve:
+        server.stop()
         return
     from waitress import serve as waitress_serve
 
-    app = create_app({"DATA_DIR": str(root), "CACHE_DIR": str(root / "cache")})
-    click.echo(f"kiosk at http://127.0.0.1:{port}/")
-    waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+    app = create_app(
+        {
+            "DATA_DIR": str(root),
+            "CACHE_DIR": str(root / "cache"),
+            "PORTAL_METADATA_URL": server.metadata_url,
+            "PORTAL_TARGETS_URL": server.targets_url,
+            "ROOT_METADATA": str(keys_dir / "root.json"),
+        }
+    )
+    click.echo(f"5. kiosk at http://127.0.0.1:{port}/")
+    try:
+        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+    finally:
+        server.stop()
 
 
+from . import sync_cli  # noqa: E402,F401  (registers commands)
+from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
 from .search import cli as _search_cli  # noqa: E402,F401  (registers commands)

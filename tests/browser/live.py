@@ -1,0 +1,73 @@
+"""A live kiosk on 127.0.0.1 in a thread, and Debian's Chromium driven by Playwright.
+
+Shared by the browser tests and `make screenshots`. Never downloads a browser: Chromium comes from
+the system (/usr/bin/chromium), launched with the flags a headless root session without network needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from content_sync.release import activate, build_release
+from kiosk import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Records CSP violations in the page so a test can assert there were none.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def sample_bundle():
+    """The sample county when it is complete and valid in the tree, else the richer test county."""
+    from content_sync.errors import ContentSyncError
+    from content_sync.sample import sample_source_dir
+    from content_sync.sources import read_source_dir
+
+    source = Path(sample_source_dir())
+    needed = ("site.json", "domains.json", "guides.jsonl", "documents.jsonl", "catalog")
+    if all((source / name).exists() for name in needed):
+        try:
+            return read_source_dir(source)
+        except ContentSyncError as exc:
+            print(f"sample county not usable, using the test county: {exc}", file=sys.stderr)
+    from tests.ui_fixtures import make_ui_bundle
+
+    return make_ui_bundle()
+
+
+@contextmanager
+def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
+    """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
+    data_dir = Path(data_dir)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    activate(data_dir, build_release(bundle if bundle is not None else sample_bundle(), data_dir))
+    app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(data_dir / "cache"), **config})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()

@@ -1,0 +1,96 @@
+"""Capture the main screens at 1080x1920 (portrait) and 1920x1080 into docs/screenshots/.
+
+Run with `make screenshots` (or `python -m tests.browser.screenshots [OUT_DIR]`). Uses the sample
+county when demo/county/ holds it, else the test county, served live on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from .live import CHROMIUM, CHROMIUM_ARGS, live_kiosk, sample_bundle
+
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+def _first(bundle) -> dict[str, str]:
+    """URLs of one record of each screen, picked from whatever county is loaded."""
+    domain = next(d for d in bundle.domains if any(g.domain == d.name for g in bundle.guides))
+    guide = bundle.guides[0]
+    with_reading = {d.interprets for d in bundle.documents if d.interprets}
+    document = next((d for d in bundle.documents if d.id in with_reading), bundle.documents[0])
+    return {
+        "home": "/",
+        "domain": f"/domains/{domain.id}/guides",
+        "catalog": f"/domains/{domain.id}",
+        "guide": f"/guides/{guide.id}",
+        "document": f"/documents/{document.id}",
+        "search": "/search",
+    }
+
+
+def _capture_size(browser, calm: str, idle: str, screens: dict[str, str], size: str, out_dir: Path) -> list[Path]:
+    """One viewport size: every screen on the calm kiosk, the idle screens on the impatient one."""
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    written: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = out_dir / f"{name}-{size}.png"
+        page.screenshot(path=str(path))
+        written.append(path)
+
+    for name, url in screens.items():
+        page.goto(calm + "/reset")
+        page.goto(calm + url)
+        shot(name)
+    page.goto(calm + screens["guide"])
+    page.locator("#bottombar .bar-elder").click()
+    page.wait_for_selector("html.elder")
+    shot("elder-guide")
+    page.goto(calm + "/")
+    shot("elder-home")
+    page.goto(calm + "/reset")
+    page.goto(idle + screens["guide"])
+    page.locator("#idle-overlay").wait_for(state="visible", timeout=5000)
+    page.wait_for_timeout(1200)
+    shot("idle-overlay")
+    page.goto(idle + "/reset")
+    page.locator("#idle-loop").wait_for(state="visible", timeout=5000)
+    shot("idle-notices")
+    context.close()
+    return written
+
+
+def capture(out_dir: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bundle = sample_bundle()
+    screens = _first(bundle)
+    written: list[Path] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        live_kiosk(Path(tmp) / "calm", bundle) as calm,
+        live_kiosk(Path(tmp) / "idle", bundle, IDLE_TIMEOUT_SECONDS=1, IDLE_COUNTDOWN_SECONDS=30) as idle,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for size in SIZES:
+            written += _capture_size(browser, calm, idle, screens, size, out_dir)
+        browser.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    out_dir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    for path in capture(out_dir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

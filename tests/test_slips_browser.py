@@ -1,0 +1,88 @@
+"""In Debian's Chromium: the QR code reads at the size shown, and the print form works without JS."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from flask import g, render_template_string
+from PIL import Image
+from werkzeug.serving import make_server
+
+from content_sync import paths, state
+from kiosk import create_app, printing
+from kiosk.printing import queue
+
+from .printing_fixtures import read_qr
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# A stand-in for the guide page, which includes the partial the same way.
+PAGE = """{% extends "base.html" %}
+{% block main %}<h1>{{ guide.name }}</h1>
+{% include "slips/_actions.html" ignore missing with context %}
+{% endblock %}"""
+
+
+@pytest.fixture
+def server(data_dir, tmp_path):
+    app = create_app(
+        {"DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "cache"), "PRINTER": "file", "SECRET_KEY": "t"}
+    )
+
+    @app.get("/test-guide/<guide_id>")
+    def _guide_page(guide_id: str):
+        return render_template_string(PAGE, guide=g.release.guide(guide_id))
+
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(5)
+    worker = printing.get_worker(app)
+    if worker is not None:
+        worker.stop(5)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1080, "height": 1920}, java_script_enabled=False)
+        yield context.new_page()
+        browser.close()
+
+
+def test_code_reads_at_the_size_shown_and_the_form_prints_without_js(server, page, bundle, data_dir):
+    app, base = server
+    guide = bundle.guides[0]
+    page.goto(f"{base}/test-guide/{guide.id}")
+    image = page.locator(".slip-qr img")
+    box = image.bounding_box()
+    assert box["width"] >= 200  # 15rem: large enough for a phone at arm's length
+    shot = Image.open(io.BytesIO(image.screenshot()))
+    assert read_qr(shot) == [guide.online_url]
+
+    page.get_by_role("button", name="打印告知单").click()
+    assert "/slips/jobs/" in page.url
+    page.wait_for_selector("text=告知单打印好了", timeout=15_000)  # the page refreshes itself
+
+    conn = state.connect(paths.state_db(data_dir))
+    queue.migrate(conn)
+    jobs = conn.execute("SELECT status, record_id FROM print_jobs").fetchall()
+    conn.close()
+    assert [tuple(j) for j in jobs] == [("done", guide.id)]
+    assert list((data_dir / "prints").glob(f"job-*-{guide.id}.png"))
