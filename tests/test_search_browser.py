@@ -124,3 +124,17 @@ def test_backspace_clear_and_search_key_show_grouped_results(page, live_server):
     page.locator("[data-keyboard] button[data-action='clear']").wait_for(timeout=5000)
     page.locator("[data-keyboard] button[data-action='clear']").tap()
     assert page.locator("#search-q").input_value() == ""
+
+
+def test_search_reached_from_the_home_tile_has_a_working_keyboard(page, live_server):
+    base, _data = live_server
+    page.goto(base + "/")
+    page.locator("a[href='/search']").first.tap()
+    page.wait_for_url("**/search", timeout=5000)
+    keyboard = page.locator("[data-keyboard]")
+    keyboard.wait_for(state="visible", timeout=5000)
+    for key in "jmsfz":
+        keyboard.locator(f"button[data-key='{key}']").tap()
+    assert page.locator("#search-q").input_value() == "jmsfz"  # each tap types once
+    page.locator("#suggestions a.suggestion").first.wait_for(timeout=5000)
+    assert "居民身份证" in page.locator("#suggestions").inner_text()
