@@ -52,6 +52,8 @@ def make_schema() -> fields.Schema:
         validity=fields.ID(stored=True),
         title=fields.TEXT(analyzer=tokens, phrase=True),
         keywords=fields.TEXT(analyzer=tokens, phrase=False),
+        topic=fields.TEXT(analyzer=tokens, phrase=False),
+        guide_id=fields.STORED(),
         body=fields.TEXT(analyzer=tokens, phrase=False),
         dept=fields.TEXT(analyzer=tokens, phrase=False),
         number=fields.KEYWORD(lowercase=False),
@@ -69,6 +71,8 @@ class Entry:
     title: str
     body: str
     keywords: str = ""
+    topic: str = ""
+    guide_id: str = ""
     dept: str = ""
     number: str = ""
     validity: str = ""
@@ -102,7 +106,8 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
                 g.get("result"),
                 g.get("window"),
             ),
-            keywords=_join(g.get("keywords"), g.get("domain"), g.get("item_type")),
+            keywords=_join(g.get("keywords")),
+            topic=_join(g.get("domain"), g.get("item_type")),
             dept=g.get("department", ""),
             subkind=g.get("item_type", ""),
         )
@@ -113,7 +118,8 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
             kind="catalog",
             title=c["name"],
             body=_join(c.get("content"), c.get("basis")),
-            keywords=_join(c.get("domain"), c.get("category_1"), c.get("category_2"), c.get("item_type")),
+            topic=_join(c.get("domain"), c.get("category_1"), c.get("category_2"), c.get("item_type")),
+            guide_id=c.get("guide_id") or "",
             dept=c.get("publisher", ""),
             subkind=c.get("form", ""),
         )
@@ -124,7 +130,7 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
             kind="document",
             title=d["title"],
             body=_join(d.get("summary"), d.get("body")),
-            keywords=_join(d.get("domain"), d.get("kind"), d.get("interpretation_form")),
+            topic=_join(d.get("domain"), d.get("kind"), d.get("interpretation_form")),
             dept=d.get("issuer", ""),
             number=d.get("number", ""),
             validity=d.get("validity") or "",
@@ -277,6 +283,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     stop = set(boilerplate)
 
     dept_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
+    topic_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
 
     # Pass 2: write the whoosh index (one writer, one segment).
     ix = index.create_in(str(index_dir), make_schema())
@@ -292,6 +299,8 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
                 validity=e.validity,
                 title=" ".join(title_tokens),
                 keywords=" ".join(analysis.index_tokens(e.keywords, bigrams=True)),
+                topic=topic_tokens(e.topic),
+                guide_id=e.guide_id,
                 body=" ".join(t for t in body_tokens if t not in stop),
                 dept=dept_tokens(e.dept),
                 number=" ".join(analysis.number_terms(e.number)) if e.number else "",

@@ -184,7 +184,7 @@ class SearchEngine:
 
     def _known(self, term: str) -> bool:
         reader = self._searcher().reader()
-        return any(reader.doc_frequency(f, term) for f in ("title", "keywords", "body"))
+        return any(reader.doc_frequency(f, term) for f in ("title", "keywords", "topic", "body"))
 
     def _han_concept(self, token: str) -> _Concept:
         weights = dict.fromkeys(self._expand(token), 1.0)
@@ -214,7 +214,7 @@ class SearchEngine:
                 nodes.append(node)
                 terms.update(required)
         node = nodes[0] if len(nodes) == 1 else Or(nodes)
-        primary = Or([Term("title", token, boost=4.0), Term("keywords", token, boost=2.0)])
+        primary = self._names_query(weights)
         return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles > 0)
 
     @staticmethod
@@ -234,6 +234,14 @@ class SearchEngine:
             i = j + 1
         return parts
 
+    @staticmethod
+    def _names_query(weights: dict[str, float]) -> Query:
+        """The cheap form of a concept: its words in titles and the guides' own keywords."""
+        subs: list[Query] = []
+        for t, w in sorted(weights.items()):
+            subs += [Term("title", t, boost=4.0 * w), Term("keywords", t, boost=2.0 * w)]
+        return Or(subs)
+
     def _terms_query(self, weights: dict[str, float]) -> Query:
         """Each word in the fields where it tells something: titles and keywords always; bodies
         and departments only while the word is rare there, so a common word (登记, 许可证, a
@@ -245,6 +253,8 @@ class SearchEngine:
             subs += [Term("title", t, boost=4.0 * w), Term("keywords", t, boost=2.0 * w)]
             if len(t) < 2:
                 continue
+            if reader.doc_frequency("topic", t) <= common:
+                subs.append(Term("topic", t, boost=1.0 * w))
             if reader.doc_frequency("dept", t) <= common:
                 subs.append(Term("dept", t, boost=1.0 * w))
             if t not in self.boilerplate and reader.doc_frequency("body", t) <= common:
@@ -302,7 +312,7 @@ class SearchEngine:
         firsts: list[Query] = []
         stop = True
         for words in pieces:
-            firsts.append(Or([Term("title", words[0], boost=4.0), Term("keywords", words[0], boost=2.0)]))
+            firsts.append(self._names_query(dict.fromkeys(self._expand(words[0]), 1.0)))
             # The most likely reading first (everyday words and frequent title words rank high).
             weights: dict[str, float] = {}
             for rank, w in enumerate(words):
@@ -429,10 +439,13 @@ class SearchEngine:
         exact = {text} | {t for c in concepts if len(concepts) == 1 for t in c.terms}
         marker = _Highlighter(result.terms)
         ranked: list[Hit] = []
+        guides_found = {f["id"] for f, _s in found if f["kind"] == "guide"}
         for stored, base in found:
             title = stored["title_text"]
             kind = stored["kind"]
             score = base * _kind_factor(kind, flags)
+            if kind == "catalog" and stored.get("guide_id") in guides_found:
+                score *= 0.5  # the row's own guide is in the results: the guide is what to open
             norm_title = analysis.normalize(title).replace(" ", "")
             if norm_title in exact:
                 score *= 3.0
