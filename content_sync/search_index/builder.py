@@ -311,6 +311,8 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     except BaseException:
         writer.cancel()
         raise
+    # whoosh leaves its (empty) lock file behind; nothing ever writes this index again.
+    (index_dir / "MAIN_WRITELOCK").unlink(missing_ok=True)
 
     # The pinyin map: which words a Latin query may stand for (sfz -> 身份证, shebao -> 社保).
     weights: Counter[str] = Counter()
