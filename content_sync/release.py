@@ -21,6 +21,7 @@ from typing import Any
 from . import faults, paths
 from .bundle import ContentBundle
 from .release_db import write_database
+from .search_index import build_index
 from .sync_errors import NoPreviousRelease
 
 
@@ -50,6 +51,7 @@ def _build_search_index(db_path: Path, index_dir: Path, cache_dir: Path | None) 
     """The one place the release's search index is built: after content.sqlite is complete,
     before checksums are taken (so the index files are listed in release.json). The search part
     calls content_sync.search_index.build_index(db_path, index_dir, cache_dir=cache_dir) here."""
+    build_index(db_path, index_dir, cache_dir=cache_dir)
 
 
 def _all_files(directory: Path) -> list[Path]:

@@ -87,6 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(slips.bp)
     printing.init_app(app)  # starts the print worker with the first request, not in tests
+    from .search import views as search_views
+
+    app.register_blueprint(search_views.bp)
     monitoring.init_app(app)
     admin.init_app(app)
     return app

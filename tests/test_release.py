@@ -29,7 +29,9 @@ from .sync_fixtures import edit_guide, make_county
 def test_manifest_lists_a_checksum_for_every_file(tmp_path):
     release = build_release(make_county(), tmp_path, content_version="snapshot-7", extra={"snapshot_version": 7})
     manifest = read_manifest(release)
-    assert set(manifest["files"]) == {"content.sqlite", "files/d-0001/full.txt"}
+    on_disk = {str(p.relative_to(release)) for p in release.rglob("*") if p.is_file() and p.name != "release.json"}
+    assert set(manifest["files"]) == on_disk
+    assert {"content.sqlite", "files/d-0001/full.txt", "index/lexicon.json", "index/suggest.sqlite"} <= on_disk
     assert manifest["content_version"] == "snapshot-7" and manifest["snapshot_version"] == 7
     assert verify_release(release) == []
     (release / "files" / "d-0001" / "full.txt").write_bytes(b"changed")

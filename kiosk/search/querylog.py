@@ -1,0 +1,111 @@
+"""The anonymous query log (state.sqlite, table search_log; see CONTRACTS.md).
+
+Each search is one row: the query, how many results, how long it took, where it came from
+(screen, suggest, cli) and, once the citizen opens a result, which one. Nothing identifies a
+person: no session id, no address, and digit runs that look like an ID card or phone number are
+masked before the query is stored. Queries with no result are what operators look at first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+
+from content_sync.search_index.analysis import normalize
+from content_sync.state import migrate
+
+STEPS = [
+    """
+    CREATE TABLE search_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        query TEXT NOT NULL,
+        result_count INTEGER NOT NULL,
+        took_ms REAL NOT NULL,
+        source TEXT NOT NULL DEFAULT 'screen',
+        opened_kind TEXT,
+        opened_id TEXT
+    );
+    CREATE INDEX search_log_by_at ON search_log (at);
+    CREATE INDEX search_log_by_query ON search_log (query)
+    """
+]
+MAX_LOGGED_CHARS = 100
+SOURCES = ("screen", "suggest", "cli")
+_LONG_DIGITS = re.compile(r"\d[\d\s-]{4,}\d")
+PRUNE_EVERY = 500
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def ensure(conn: sqlite3.Connection) -> sqlite3.Connection:
+    migrate(conn, "search", STEPS)
+    return conn
+
+
+def scrub(query: str) -> str:
+    """What is stored of a query: normalized, shortened, long digit runs masked (no ID numbers)."""
+    text = normalize(query)[:MAX_LOGGED_CHARS]
+    return _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), text)
+
+
+def record_search(
+    conn: sqlite3.Connection,
+    query: str,
+    result_count: int,
+    took_ms: float,
+    source: str = "screen",
+    retention_days: int = 0,
+) -> int:
+    """Log one search; returns its row id (the screen passes it on to /search/open)."""
+    ensure(conn)
+    cur = conn.execute(
+        "INSERT INTO search_log (at, query, result_count, took_ms, source) VALUES (?, ?, ?, ?, ?)",
+        (_now(), scrub(query), int(result_count), float(took_ms), source if source in SOURCES else "screen"),
+    )
+    row_id = int(cur.lastrowid)
+    if retention_days and row_id % PRUNE_EVERY == 0:
+        prune(conn, retention_days)
+    return row_id
+
+
+def record_open(conn: sqlite3.Connection, log_id: int, kind: str, record_id: str) -> bool:
+    """Note which result a search led to. Only the first result opened from a search is kept."""
+    ensure(conn)
+    cur = conn.execute(
+        "UPDATE search_log SET opened_kind = ?, opened_id = ? WHERE id = ? AND opened_id IS NULL",
+        (kind, record_id, int(log_id)),
+    )
+    return cur.rowcount == 1
+
+
+def prune(conn: sqlite3.Connection, retention_days: int) -> int:
+    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+    return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
+
+
+def popular(conn: sqlite3.Connection, limit: int = 8, days: int = 30, min_count: int = 3) -> list[str]:
+    """Queries citizens typed on the screen most often lately that found something."""
+    ensure(conn)
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    rows = conn.execute(
+        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND source = 'screen' AND result_count > 0"
+        " AND query NOT LIKE '%#%' GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?",
+        (since, min_count, limit),
+    )
+    return [r[0] for r in rows]
+
+
+def failed(conn: sqlite3.Connection, limit: int = 50, days: int = 30) -> list[tuple[str, int]]:
+    """Queries that found nothing, most frequent first: what operators should look at first."""
+    ensure(conn)
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    rows = conn.execute(
+        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND result_count = 0 AND query != ''"
+        " GROUP BY query ORDER BY n DESC, query LIMIT ?",
+        (since, limit),
+    )
+    return [(r[0], r[1]) for r in rows]
