@@ -58,6 +58,13 @@ def metrics_of(client) -> dict:
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+@pytest.fixture(autouse=True)
+def _now_is_now():
+    """NOW is the start of each test, not of the module: ages are measured against the real clock."""
+    global NOW
+    NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
 # --- /healthz
 
 
