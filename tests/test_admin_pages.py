@@ -160,3 +160,16 @@ def test_panel_pages_are_not_cached(admin):
 
 def test_panel_is_not_linked_from_the_citizens_home(admin):
     assert "/admin" not in admin.get("/").get_data(as_text=True)
+
+
+def test_searches_on_the_screen_reach_the_panel_and_the_metrics(data_dir, tmp_path):
+    app = create_app(admin_config(data_dir, tmp_path / "cache"))
+    client = app.test_client()
+    assert client.get("/search", query_string={"q": "养老保险"}).status_code == 200
+    assert client.get("/search", query_string={"q": "开饭店执照"}).status_code == 200
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "kiosk_searches_total 2.0" in metrics and "kiosk_searches_without_result_total 1.0" in metrics
+    assert login(client).status_code == 302
+    page = client.get("/admin/stats?days=7").get_data(as_text=True)
+    failed = page.split("没有查到结果的查询")[1].split("每天的查询次数")[0]
+    assert "开饭店执照" in failed and "养老保险" not in failed
