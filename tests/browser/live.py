@@ -56,12 +56,9 @@ def sample_bundle():
 
 
 @contextmanager
-def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
-    """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
-    data_dir = Path(data_dir)
+def serve(app) -> Iterator[str]:
+    """Serve a Flask app on a free loopback port in a thread, yield its base URL."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    activate(data_dir, build_release(bundle if bundle is not None else sample_bundle(), data_dir))
-    app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(data_dir / "cache"), **config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,3 +68,15 @@ def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+@contextmanager
+def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
+    """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
+    data_dir = Path(data_dir)
+    cache_dir = data_dir / "cache"
+    bundle = bundle if bundle is not None else sample_bundle()
+    activate(data_dir, build_release(bundle, data_dir, cache_dir=cache_dir))
+    app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(cache_dir), **config})
+    with serve(app) as url:
+        yield url
