@@ -7,7 +7,6 @@ the system (/usr/bin/chromium), launched with the flags a headless root session 
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,21 +37,11 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 def sample_bundle():
-    """The sample county when it is complete and valid in the tree, else the richer test county."""
-    from content_sync.errors import ContentSyncError
+    """The sample county of demo/county/, read as a county's source folder."""
     from content_sync.sample import sample_source_dir
     from content_sync.sources import read_source_dir
 
-    source = Path(sample_source_dir())
-    needed = ("site.json", "domains.json", "guides.jsonl", "documents.jsonl", "catalog")
-    if all((source / name).exists() for name in needed):
-        try:
-            return read_source_dir(source)
-        except ContentSyncError as exc:
-            print(f"sample county not usable, using the test county: {exc}", file=sys.stderr)
-    from tests.ui_fixtures import make_ui_bundle
-
-    return make_ui_bundle()
+    return read_source_dir(sample_source_dir())
 
 
 @contextmanager
