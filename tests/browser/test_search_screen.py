@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from content_sync import paths, state
 from kiosk.search import querylog
+from tests.factories import state_rows
 from tests.search_fixtures import county
 
 from .live import live_kiosk
@@ -30,12 +30,8 @@ def page(portrait, live_server):
 
 
 def opened(data_dir) -> list[tuple]:
-    conn = state.connect(paths.state_db(data_dir))
-    try:
-        querylog.ensure(conn)
-        return [tuple(r) for r in conn.execute("SELECT query, source, opened_kind, opened_id FROM search_log")]
-    finally:
-        conn.close()
+    sql = "SELECT query, source, opened_kind, opened_id FROM search_log"
+    return [tuple(r) for r in state_rows(data_dir, sql, querylog.ensure)]
 
 
 def test_tap_initials_see_suggestions_and_open_one(page, live_server):

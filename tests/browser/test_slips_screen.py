@@ -8,9 +8,9 @@ import pytest
 from flask import g, render_template_string
 from PIL import Image
 
-from content_sync import paths, state
 from kiosk import create_app, printing
 from kiosk.printing import queue
+from tests.factories import state_rows
 from tests.printing_fixtures import read_qr
 
 from .live import serve
@@ -61,9 +61,6 @@ def test_code_reads_at_the_size_shown_and_the_form_prints_without_js(server, pag
     assert "/slips/jobs/" in page.url
     page.wait_for_selector("text=告知单打印好了", timeout=15_000)  # the page refreshes itself
 
-    conn = state.connect(paths.state_db(data_dir))
-    queue.migrate(conn)
-    jobs = conn.execute("SELECT status, record_id FROM print_jobs").fetchall()
-    conn.close()
+    jobs = state_rows(data_dir, "SELECT status, record_id FROM print_jobs", queue.migrate)
     assert [tuple(j) for j in jobs] == [("done", guide.id)]
     assert list((data_dir / "prints").glob(f"job-*-{guide.id}.png"))
