@@ -18,7 +18,7 @@ from .live import serve
 # A stand-in for the guide page, which includes the partial the same way.
 PAGE = """{% extends "base.html" %}
 {% block main %}<h1>{{ guide.name }}</h1>
-{% include "slips/_actions.html" ignore missing with context %}
+{% include "slips/_actions.html" with context %}
 {% endblock %}"""
 
 
