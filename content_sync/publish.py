@@ -16,11 +16,10 @@ so a terminal syncing during a publish sees either the old or the new repository
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from tuf.api.metadata import (
     Metadata,
     MetaFile,
     Root,
+    Signed,
     Snapshot,
     SuccinctRoles,
     TargetFile,
@@ -43,6 +43,7 @@ from tuf.api.serialization.json import JSONSerializer
 
 from . import keys
 from .bundle import ContentBundle, ensure_valid
+from .locks import exclusive_lock
 from .shards import Shards, ShardSizes, shard_bundle
 from .sync_errors import PublishError
 
@@ -138,6 +139,36 @@ def _needs_resign(old: Metadata | None, signer: CryptoSigner, now: dt.datetime, 
     return old is None or not _signed_by(old, signer) or old.signed.expires - now < settings.resign_within
 
 
+@dataclass
+class _Signing:
+    """One publish's signing of versioned metadata: keeps what is unchanged and still fresh,
+    signs the next version of everything else, and counts what it wrote."""
+
+    meta: Path
+    now: dt.datetime
+    settings: PublishSettings
+    resigned: list[str] = field(default_factory=list)
+    written: int = 0
+
+    def keep_or_sign(
+        self,
+        role: str,
+        old: Metadata | None,
+        unchanged: bool,
+        signer: CryptoSigner,
+        build: Callable[[int], Signed],
+    ) -> int:
+        """The version of `role` after this publish: `old`'s when `unchanged` and not due for
+        re-signing, else a new version made by `build(version)`, signed and written."""
+        if old is not None and unchanged and not _needs_resign(old, signer, self.now, self.settings):
+            return old.signed.version
+        md = Metadata(build((old.signed.version + 1) if old else 1))
+        md.sign(signer)
+        self.written += _write_md(self.meta / f"{md.signed.version}.{role}.json", md)
+        self.resigned.append(role)
+        return md.signed.version
+
+
 def _store_target(repo: Path, name: str, data: bytes) -> tuple[TargetFile, bool]:
     """Write one shard under its content address (if new) and describe it for the metadata."""
     digest = hashlib.sha256(data).hexdigest()
@@ -178,16 +209,9 @@ def _bit_length(previous: _Previous, n_targets: int, per_bin: int) -> int:
 @contextmanager
 def _repository_lock(repo: Path) -> Iterator[None]:
     """One publisher at a time per repository (cron's refresh-timestamp and a manual publish)."""
-    repo.mkdir(parents=True, exist_ok=True)
-    fd = os.open(repo / ".publish.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(f"another publish is writing {repo}; try again when it has finished") from None
+    busy = PublishError(f"another publish is writing {repo}; try again when it has finished")
+    with exclusive_lock(repo / ".publish.lock", busy):
         yield
-    finally:
-        os.close(fd)
 
 
 def write_repository(
@@ -215,9 +239,7 @@ def _write_repository(
     for role, signer in signers.items():
         keys.check_signer_matches_root(root, role, signer, keys_dir)
     previous = _read_previous(repo)
-    meta = metadata_dir(repo)
-    resigned: list[str] = []
-    written = 0
+    signing = _Signing(metadata_dir(repo), now, settings)
 
     # 1. target files, content-addressed
     infos: dict[str, TargetFile] = {}
@@ -227,7 +249,7 @@ def _write_repository(
         infos[name] = info
         if new:
             new_files += 1
-            written += len(data)
+            signing.written += len(data)
 
     # 2. hash bins
     tsigner = signers["targets"]
@@ -239,80 +261,54 @@ def _write_repository(
     bin_versions: dict[str, int] = {}
     for role, members in by_bin.items():
         old = previous.bins.get(role)
-        if old is not None and old.signed.targets == members and not _needs_resign(old, tsigner, now, settings):
-            bin_versions[role] = old.signed.version
-            continue
-        md = Metadata(
-            Targets(
-                version=(old.signed.version + 1) if old else 1,
-                expires=now + settings.targets_expiry,
-                targets=dict(sorted(members.items())),
-            )
+        bin_versions[role] = signing.keep_or_sign(
+            role,
+            old,
+            old is not None and old.signed.targets == members,
+            tsigner,
+            lambda version, members=members: Targets(
+                version=version, expires=now + settings.targets_expiry, targets=dict(sorted(members.items()))
+            ),
         )
-        md.sign(tsigner)
-        written += _write_md(meta / f"{md.signed.version}.{role}.json", md)
-        bin_versions[role] = md.signed.version
-        resigned.append(role)
 
     # 3. top-level targets: delegates everything to the bins
     delegations = Delegations(keys={tsigner.public_key.keyid: tsigner.public_key}, succinct_roles=succinct)
     old_t = previous.targets
-    if (
-        old_t is not None
-        and old_t.signed.delegations == delegations
-        and not old_t.signed.targets
-        and not _needs_resign(old_t, tsigner, now, settings)
-    ):
-        targets_version = old_t.signed.version
-    else:
-        md = Metadata(
-            Targets(
-                version=(old_t.signed.version + 1) if old_t else 1,
-                expires=now + settings.targets_expiry,
-                delegations=delegations,
-            )
-        )
-        md.sign(tsigner)
-        written += _write_md(meta / f"{md.signed.version}.targets.json", md)
-        targets_version = md.signed.version
-        resigned.append("targets")
+    targets_version = signing.keep_or_sign(
+        "targets",
+        old_t,
+        old_t is not None and old_t.signed.delegations == delegations and not old_t.signed.targets,
+        tsigner,
+        lambda version: Targets(version=version, expires=now + settings.targets_expiry, delegations=delegations),
+    )
 
     # 4. snapshot: the version of targets and of every bin
     snap_meta = {"targets.json": MetaFile(targets_version)}
     snap_meta.update({f"{role}.json": MetaFile(v) for role, v in sorted(bin_versions.items())})
-    if previous.snapshot is not None:
-        # A snapshot may never forget a role terminals have seen; keep any listed before.
-        for name, info in previous.snapshot.signed.meta.items():
-            snap_meta.setdefault(name, info)
     old_s = previous.snapshot
-    ssigner = signers["snapshot"]
-    if old_s is not None and old_s.signed.meta == snap_meta and not _needs_resign(old_s, ssigner, now, settings):
-        snapshot_version = old_s.signed.version
-    else:
-        md = Metadata(
-            Snapshot(
-                version=(old_s.signed.version + 1) if old_s else 1,
-                expires=now + settings.snapshot_expiry,
-                meta=snap_meta,
-            )
-        )
-        md.sign(ssigner)
-        written += _write_md(meta / f"{md.signed.version}.snapshot.json", md)
-        snapshot_version = md.signed.version
-        resigned.append("snapshot")
+    if old_s is not None:
+        # A snapshot may never forget a role terminals have seen; keep any listed before.
+        for name, info in old_s.signed.meta.items():
+            snap_meta.setdefault(name, info)
+    snapshot_version = signing.keep_or_sign(
+        "snapshot",
+        old_s,
+        old_s is not None and old_s.signed.meta == snap_meta,
+        signers["snapshot"],
+        lambda version: Snapshot(version=version, expires=now + settings.snapshot_expiry, meta=snap_meta),
+    )
 
     # 5. timestamp, always new, written last, once everything it points to is on disk
     os.sync()
     ts = _sign_timestamp(repo, signers["timestamp"], snapshot_version, previous.timestamp, now, settings)
-    written += ts[1]
     return PublishResult(
         timestamp_version=ts[0],
         snapshot_version=snapshot_version,
         targets_version=targets_version,
         targets=len(infos),
         new_files=new_files,
-        bytes_written=written,
-        resigned=resigned,
+        bytes_written=signing.written + ts[1],
+        resigned=signing.resigned,
     )
 
 

@@ -49,8 +49,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _build_search_index(db_path: Path, index_dir: Path, cache_dir: Path | None) -> None:
     """The one place the release's search index is built: after content.sqlite is complete,
-    before checksums are taken (so the index files are listed in release.json). The search part
-    calls content_sync.search_index.build_index(db_path, index_dir, cache_dir=cache_dir) here."""
+    before checksums are taken (so the index files are listed in release.json)."""
     build_index(db_path, index_dir, cache_dir=cache_dir)
 
 

@@ -15,9 +15,7 @@ shards that are no longer listed.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +31,7 @@ from . import faults, paths, state
 from .bundle import check_bundle
 from .errors import SchemaError
 from .fetcher import PortalFetcher
+from .locks import exclusive_lock
 from .release import activate, build_release, clean_staging, prune, read_manifest
 from .shards import MANIFEST, assemble_bundle
 from .shards import read_manifest as read_shard_manifest
@@ -118,17 +117,8 @@ def last_success(conn: sqlite3.Connection) -> dict | None:
 @contextmanager
 def sync_lock(root: Path) -> Iterator[None]:
     """One sync (or rollback) at a time per data root. The kernel drops the lock if we die."""
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncBusy("another sync is running on this terminal") from None
+    with exclusive_lock(Path(root) / LOCK_FILE, SyncBusy("another sync is running on this terminal")):
         yield
-    finally:
-        os.close(fd)
 
 
 def translate(exc: BaseException) -> SyncError:

@@ -19,19 +19,14 @@ from pathlib import Path
 
 import click
 
-from content_sync import paths, state
-
 from . import monitoring, stats
 from .admin import auth
 from .cli import AppState, main, pass_state
 from .config import load_toml
+from .state_db import open_state
 
 HEALTH_EXIT = {"ok": 0, "degraded": 1, "failing": 3}
 EXIT_UNREACHABLE = 4
-
-
-def _state_conn(app):
-    return state.connect(paths.state_db(app.config["DATA_DIR"]))
 
 
 def _echo_json(data) -> None:
@@ -56,7 +51,7 @@ def stats_command(state_: AppState, since: dt.datetime | None, everything: bool,
     if since and everything:
         raise click.UsageError("--since and --all exclude each other")
     day = None if everything else (since.date() if since else dt.date.today() - dt.timedelta(days=29))
-    conn = _state_conn(state_.app)
+    conn = open_state(state_.app)
     try:
         summary = stats.summary(conn, day, limit)
     finally:
@@ -91,7 +86,7 @@ def stats_command(state_: AppState, since: dt.datetime | None, everything: bool,
 def prune_search_log_command(state_: AppState) -> None:
     """Delete queries older than SEARCH_LOG_RETENTION_DAYS (kiosk-sync.service runs this nightly)."""
     days = int(state_.app.config["SEARCH_LOG_RETENTION_DAYS"])
-    conn = _state_conn(state_.app)
+    conn = open_state(state_.app)
     try:
         removed = stats.prune_search_log(conn, days)
     finally:

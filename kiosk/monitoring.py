@@ -29,9 +29,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from content_sync import paths, state
+from content_sync import paths
 
 from . import __version__, stats
+from .state_db import open_state
 
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
@@ -155,7 +156,7 @@ def terminal_status(
 
 def status_for_app(app: Flask, now: dt.datetime | None = None) -> TerminalStatus:
     """terminal_status() for an app, on a connection of its own (usable outside a request)."""
-    conn = state.connect(paths.state_db(app.config["DATA_DIR"]))
+    conn = open_state(app)
     try:
         return terminal_status(
             app.config["DATA_DIR"],
@@ -183,7 +184,7 @@ class KioskCollector(Collector):
         return []  # metrics are computed at scrape time only
 
     def collect(self):
-        conn = state.connect(paths.state_db(self._app.config["DATA_DIR"]))
+        conn = open_state(self._app)
         try:
             status = terminal_status(
                 self._app.config["DATA_DIR"],

@@ -9,10 +9,16 @@ from flask import Flask, current_app, g
 from content_sync import paths, state
 
 
+def open_state(app: Flask) -> sqlite3.Connection:
+    """A connection of its own to `app`'s state database, which the caller closes: for code
+    outside a request (CLI commands, the metrics collector)."""
+    return state.connect(paths.state_db(app.config["DATA_DIR"]))
+
+
 def get_state() -> sqlite3.Connection:
     """The state database for this request; each component migrates its own tables before use."""
     if "state_db" not in g:
-        g.state_db = state.connect(paths.state_db(current_app.config["DATA_DIR"]))
+        g.state_db = open_state(current_app)
     return g.state_db
 
 

@@ -7,7 +7,11 @@ case they need (`model_copy(update=...)`), so each test states only what differs
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
+from content_sync import paths, state
 from content_sync.bundle import ContentBundle
 from content_sync.schema import (
     CatalogItem,
@@ -138,3 +142,17 @@ def make_bundle() -> ContentBundle:
         ],
         synonyms=[SynonymGroup(id="s-001", terms=["社会保险", "社保"])],
     )
+
+
+def state_rows(
+    data_dir: Path | str, sql: str, prepare: Callable[[sqlite3.Connection], object] | None = None
+) -> list[sqlite3.Row]:
+    """The rows of `sql` in the terminal's state database, after `prepare(conn)` (the owner's
+    migrations) so that a table nothing has written yet reads as empty."""
+    conn = state.connect(paths.state_db(data_dir))
+    try:
+        if prepare is not None:
+            prepare(conn)
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()

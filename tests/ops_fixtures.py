@@ -8,7 +8,6 @@ the tests state.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sqlite3
 from pathlib import Path
 
@@ -42,27 +41,15 @@ OWNERS = [
 ]
 
 
-def _present(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # its parent package is not in this tree either
-        return False
-
-
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def create_contract_tables(conn: sqlite3.Connection) -> None:
-    """The other parts' tables: made by the owner's own migrations when the owner is in this tree
-    (so that its code, running later, finds them migrated), else with the exact DDL above. Either
-    way every column of the contract must be there."""
-    for module, attribute, component, tables in OWNERS:
-        if _present(module):
-            state.migrate(conn, component, getattr(importlib.import_module(module), attribute))
-        else:
-            for table in tables:
-                conn.execute(CONTRACT_TABLES[table])
+    """The other parts' tables, made by each owner's own migrations (so that its code, running
+    later, finds them migrated); every column of the contract's DDL above must be there."""
+    for module, attribute, component, _tables in OWNERS:
+        state.migrate(conn, component, getattr(importlib.import_module(module), attribute))
     reference = sqlite3.connect(":memory:")
     for table, ddl in CONTRACT_TABLES.items():
         reference.execute(ddl)

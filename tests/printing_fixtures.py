@@ -175,13 +175,6 @@ class FakePrinter:
                 return
 
 
-def free_port() -> int:
-    """A loopback port with nothing listening (connection refused)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- QR codes -----------------------------------------------------------------------------
 
 

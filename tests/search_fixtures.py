@@ -8,8 +8,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from content_sync.release import activate, build_release
 from content_sync.sample import sample_source_dir
 from content_sync.schema import Document
@@ -25,9 +23,11 @@ def sample_dir() -> Path:
 
 
 def need_sample() -> Path:
+    """The sample county's folder, which must hold guides.jsonl and documents.jsonl."""
     path = sample_dir()
-    if not (path / "guides.jsonl").is_file() or not (path / "documents.jsonl").is_file():
-        pytest.skip(f"the sample county is not in {path} yet (guides.jsonl, documents.jsonl)")
+    assert (path / "guides.jsonl").is_file() and (path / "documents.jsonl").is_file(), (
+        f"the sample county in {path} lacks guides.jsonl or documents.jsonl"
+    )
     return path
 
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from content_sync import paths, state
 from kiosk import create_app
 from kiosk.admin import auth, store
+from tests.factories import state_rows
 
 from .ops_fixtures import PIN, admin_config, login, pin_hash
 
@@ -45,11 +45,8 @@ def admin(admin_app):
 
 
 def audit_rows(data_dir):
-    conn = store.ensure(state.connect(paths.state_db(data_dir)))
-    try:
-        return [tuple(r) for r in conn.execute("SELECT action, outcome, detail FROM audit_log ORDER BY id")]
-    finally:
-        conn.close()
+    sql = "SELECT action, outcome, detail FROM audit_log ORDER BY id"
+    return [tuple(r) for r in state_rows(data_dir, sql, store.ensure)]
 
 
 def test_every_panel_page_asks_for_the_pin_first(admin):

@@ -19,6 +19,7 @@ from content_sync import paths, state
 from kiosk import create_app
 from kiosk.admin import store
 from kiosk.admin.jobs import child_environment, get_jobs, kiosk_command
+from tests.factories import state_rows
 
 from .ops_fixtures import admin_config, login
 
@@ -74,11 +75,7 @@ def finish(app, action):
 
 
 def audit(data_dir):
-    conn = store.ensure(state.connect(paths.state_db(data_dir)))
-    try:
-        return [(r["action"], r["outcome"]) for r in conn.execute("SELECT action, outcome FROM audit_log ORDER BY id")]
-    finally:
-        conn.close()
+    return [tuple(r) for r in state_rows(data_dir, "SELECT action, outcome FROM audit_log ORDER BY id", store.ensure)]
 
 
 @pytest.mark.parametrize(

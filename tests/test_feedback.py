@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from content_sync import paths, state
+from content_sync import state
 from kiosk import feedback
+from tests.factories import state_rows
 
 from . import ui_fixtures
 
@@ -13,12 +14,10 @@ ui_data_dir, ui_app, ui_client = ui_fixtures.ui_data_dir, ui_fixtures.ui_app, ui
 
 
 def rows(data_dir, sql):
-    conn = state.connect(paths.state_db(data_dir))
-    state.migrate(conn, feedback.COMPONENT, feedback.MIGRATIONS)
-    try:
-        return [tuple(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
+    return [
+        tuple(r)
+        for r in state_rows(data_dir, sql, lambda conn: state.migrate(conn, feedback.COMPONENT, feedback.MIGRATIONS))
+    ]
 
 
 def test_htmx_rating_is_stored_and_thanked(ui_client, ui_data_dir):

@@ -13,7 +13,8 @@ from kiosk.printing.backends import EscposBackend, PrinterSettings, PrintFailure
 from kiosk.printing.slip import build_slip
 
 from .factories import make_bundle
-from .printing_fixtures import FakePrinter, decode_escpos, free_port, read_qr
+from .printing_fixtures import FakePrinter, decode_escpos, read_qr
+from .sync_fixtures import free_port
 
 TIMEOUT = 1.0
 

@@ -236,9 +236,6 @@ def test_every_character_of_the_slip_has_a_glyph():
     assert absent == []
 
 
-@pytest.mark.skipif(
-    not SAMPLE_GUIDES.is_file(), reason="the sample county (demo/county/guides.jsonl) is not merged yet"
-)
 @pytest.mark.parametrize("dots", [384, 576])
 def test_every_sample_guide_renders_at_both_widths_with_all_glyphs_and_its_code(dots):
     guides, site = _sample_guides()

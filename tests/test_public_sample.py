@@ -13,10 +13,6 @@ from content_sync.sample import sample_source_dir
 from kiosk import create_app
 
 SAMPLE = Path(sample_source_dir())
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE / "site.json").is_file() or not (SAMPLE / "guides.jsonl").is_file(),
-    reason="the sample county is not in demo/county/ yet",
-)
 
 
 @pytest.fixture(scope="module")

@@ -12,43 +12,21 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
 
-from content_sync.schema import CatalogItem, Document, Site, SynonymGroup, ValidationContext
+from content_sync.schema import CatalogItem, DisclosureType, Document, Site, SynonymGroup, ValidationContext
+from content_sync.sources import LIST_FIELDS, SHEET_HEADERS
 
 REPO = Path(__file__).resolve().parents[1]
 COUNTY = REPO / "demo" / "county"
 AUTHORING = REPO / "demo" / "authoring" / "catalog"
 
-HEADER_TO_FIELD = {
-    "编号": "id",
-    "公开类型": "disclosure_type",
-    "业务领域": "domain",
-    "一级分类": "category_1",
-    "二级分类": "category_2",
-    "事项名称": "name",
-    "事项内容": "content",
-    "公开依据": "basis",
-    "公开主体": "publisher",
-    "公开时限": "time_limit",
-    "公开渠道": "channels",
-    "服务对象": "audience",
-    "公开形式": "form",
-    "公开状态": "status",
-    "服务类别": "service_class",
-    "事项类型": "item_type",
-    "公开层级": "level",
-    "关联指南": "guide_id",
-    "关联文件": "document_ids",
-    "链接": "url",
-    "更新日期": "updated_at",
-}
-LIST_FIELDS = {"channels", "level", "document_ids"}
 NONE_IF_EMPTY = {"guide_id", "url"}
-DISCLOSURE_TYPES = {"决策", "执行", "管理", "服务", "结果"}
+DISCLOSURE_TYPES = set(get_args(DisclosureType))
 
 
 def split_list(text: str) -> list[str]:
@@ -62,7 +40,7 @@ def to_record(headers: list[str], values: list[object]) -> dict:
     """Map one sheet row to CatalogItem fields by its Chinese headers."""
     record: dict = {}
     for header, value in zip(headers, values, strict=True):
-        field = HEADER_TO_FIELD[header]
+        field = SHEET_HEADERS[header]
         text = "" if value is None else str(value).strip()
         if field in LIST_FIELDS:
             record[field] = split_list(text)
@@ -162,7 +140,7 @@ def test_site_has_the_five_halls_and_the_county_hotline(site):
 
 def test_catalog_sheets_use_exactly_the_chinese_element_names(sheets):
     for headers, _ in sheets.values():
-        assert sorted(headers) == sorted(HEADER_TO_FIELD)
+        assert sorted(headers) == sorted(SHEET_HEADERS)
 
 
 def test_county_sheet_has_a_bold_header_and_fixed_dates():

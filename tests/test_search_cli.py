@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from content_sync import paths, state
 from kiosk.cli import main
 from kiosk.search import querylog
+from tests.factories import state_rows
 
 
 @pytest.fixture
@@ -54,10 +54,7 @@ def test_plain_output_is_a_table_and_no_result_exits_non_zero(run):
 
 def test_cli_searches_are_logged_as_cli(run, data_dir):
     run("退休", "--json")
-    conn = state.connect(paths.state_db(data_dir))
-    querylog.ensure(conn)
-    rows = [dict(r) for r in conn.execute("SELECT query, source FROM search_log")]
-    conn.close()
+    rows = [dict(r) for r in state_rows(data_dir, "SELECT query, source FROM search_log", querylog.ensure)]
     assert rows == [{"query": "退休", "source": "cli"}]
 
 

@@ -7,17 +7,13 @@ import re
 
 import pytest
 
-from content_sync import paths, state
+from content_sync import paths
 from kiosk.search import querylog
+from tests.factories import state_rows
 
 
 def log_rows(data_dir) -> list[dict]:
-    conn = state.connect(paths.state_db(data_dir))
-    try:
-        querylog.ensure(conn)
-        return [dict(r) for r in conn.execute("SELECT * FROM search_log ORDER BY id")]
-    finally:
-        conn.close()
+    return [dict(r) for r in state_rows(data_dir, "SELECT * FROM search_log ORDER BY id", querylog.ensure)]
 
 
 def test_search_page_without_query_shows_box_keyboard_and_default_popular_searches(client):

@@ -367,8 +367,7 @@ def test_attachments_are_keyed_by_their_path_under_attachments(tmp_path):
 
 def test_sample_county_validates():
     missing = [name for name in REQUIRED_DEMO_FILES if not (DEMO / name).exists()]
-    if missing:
-        pytest.skip(f"the sample county in demo/county/ is not complete yet (missing {', '.join(missing)})")
+    assert missing == [], f"the sample county in demo/county/ lacks {', '.join(missing)}"
     bundle = read_source_dir(DEMO)
     counts = bundle.counts()
     assert bundle.site.county == "禾川县"

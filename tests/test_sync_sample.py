@@ -15,11 +15,6 @@ from .sync_fixtures import portal_fixture
 
 portal = pytest.fixture(portal_fixture, name="portal")
 
-pytestmark = pytest.mark.skipif(
-    not (sample_source_dir() / "site.json").is_file() or not (sample_source_dir() / "catalog").is_dir(),
-    reason="the sample county (demo/county/) is not complete in this tree yet",
-)
-
 
 def test_sample_county_is_published_synced_and_served(portal, tmp_path):
     bundle = read_source_dir(sample_source_dir())

@@ -7,10 +7,9 @@ import sys
 
 import click
 
-from content_sync import paths, state
-
 from ..cli import AppState, main, pass_state
 from ..content import ReleaseHolder
+from ..state_db import open_state
 from . import queue
 from .backends import PrinterSettings, PrintFailure, make_backend
 from .fonts import FontNotFoundError
@@ -27,7 +26,7 @@ def _settings(app) -> PrinterSettings:
 
 
 def _record(app, status) -> None:
-    conn = state.connect(paths.state_db(app.config["DATA_DIR"]))
+    conn = open_state(app)
     try:
         queue.migrate(conn)
         queue.set_printer_status(conn, status.state, status.detail)

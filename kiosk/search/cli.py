@@ -7,9 +7,10 @@ import sys
 
 import click
 
-from content_sync import paths, state
+from content_sync import paths
 
 from ..cli import main, pass_state
+from ..state_db import open_state
 from . import KIND_LABELS, EngineCache, querylog
 
 
@@ -29,7 +30,7 @@ def search(app_state, query: str, as_json: bool, limit: int) -> None:
     if engine is None:
         raise click.ClickException(f"the release {release.name} has no usable search index")
     result = engine.search(query, limit=limit)
-    conn = state.connect(paths.state_db(data_dir))
+    conn = open_state(app)
     try:
         querylog.record_search(conn, query, result.total, result.took_ms, "cli")
     finally:

@@ -7,7 +7,6 @@ the system (/usr/bin/chromium), launched with the flags a headless root session 
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,30 +37,17 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 def sample_bundle():
-    """The sample county when it is complete and valid in the tree, else the richer test county."""
-    from content_sync.errors import ContentSyncError
+    """The sample county of demo/county/, read as a county's source folder."""
     from content_sync.sample import sample_source_dir
     from content_sync.sources import read_source_dir
 
-    source = Path(sample_source_dir())
-    needed = ("site.json", "domains.json", "guides.jsonl", "documents.jsonl", "catalog")
-    if all((source / name).exists() for name in needed):
-        try:
-            return read_source_dir(source)
-        except ContentSyncError as exc:
-            print(f"sample county not usable, using the test county: {exc}", file=sys.stderr)
-    from tests.ui_fixtures import make_ui_bundle
-
-    return make_ui_bundle()
+    return read_source_dir(sample_source_dir())
 
 
 @contextmanager
-def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
-    """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
-    data_dir = Path(data_dir)
+def serve(app) -> Iterator[str]:
+    """Serve a Flask app on a free loopback port in a thread, yield its base URL."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    activate(data_dir, build_release(bundle if bundle is not None else sample_bundle(), data_dir))
-    app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(data_dir / "cache"), **config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,3 +57,15 @@ def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+@contextmanager
+def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
+    """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
+    data_dir = Path(data_dir)
+    cache_dir = data_dir / "cache"
+    bundle = bundle if bundle is not None else sample_bundle()
+    activate(data_dir, build_release(bundle, data_dir, cache_dir=cache_dir))
+    app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(cache_dir), **config})
+    with serve(app) as url:
+        yield url

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from .conftest import COUNTDOWN_SECONDS, IDLE_SECONDS
 
-ROOT = Path(__file__).resolve().parents[2]
 MIN_TARGET_PX = 57  # 15 mm at 96 dpi
 MIN_TEXT_PX = 24
 
@@ -38,9 +35,6 @@ def test_touch_from_home_to_a_domain_to_a_guide_without_reloading(portrait, calm
     portrait.assert_clean()
 
 
-@pytest.mark.skipif(
-    not (ROOT / "templates" / "slips" / "_actions.html").exists(), reason="the slips part provides the QR code"
-)
 def test_guide_page_shows_the_qr_code_to_the_online_service(portrait, calm_kiosk_url):
     page = portrait.page
     page.goto(calm_kiosk_url + "/guides/g-social-01")

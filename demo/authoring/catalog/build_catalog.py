@@ -32,31 +32,10 @@ from rowkit import DomainRows, expand
 from site_data import SITE
 
 from content_sync.schema import CatalogItem
+from content_sync.sources import SHEET_HEADERS
 
-# Header (Chinese element name) -> field, in the column order of the sheets.
-HEADERS: list[tuple[str, str]] = [
-    ("编号", "id"),
-    ("公开类型", "disclosure_type"),
-    ("业务领域", "domain"),
-    ("一级分类", "category_1"),
-    ("二级分类", "category_2"),
-    ("事项名称", "name"),
-    ("事项内容", "content"),
-    ("公开依据", "basis"),
-    ("公开主体", "publisher"),
-    ("公开时限", "time_limit"),
-    ("公开渠道", "channels"),
-    ("服务对象", "audience"),
-    ("公开形式", "form"),
-    ("公开状态", "status"),
-    ("服务类别", "service_class"),
-    ("事项类型", "item_type"),
-    ("公开层级", "level"),
-    ("关联指南", "guide_id"),
-    ("关联文件", "document_ids"),
-    ("链接", "url"),
-    ("更新日期", "updated_at"),
-]
+# Header (Chinese element name) -> field, in the column order of the sheets (the reader's own mapping).
+HEADERS: list[tuple[str, str]] = list(SHEET_HEADERS.items())
 WIDTHS = {
     "编号": 20,
     "事项名称": 36,

@@ -13,24 +13,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 from rowkit import DATES, TL20
 from site_data import ONLINE
 
+from content_sync.schema import ItemType
+
 GUIDE_INDEX = Path(__file__).resolve().parent / "guide_index.json"
 
-ITEM_TYPES = {
-    "行政许可",
-    "行政处罚",
-    "行政确认",
-    "行政强制",
-    "行政奖励",
-    "行政征收",
-    "行政给付",
-    "行政裁决",
-    "其他行政服务事项",
-    "办事指南",
-}
+# The item types a guide's catalog row may carry: the schema's administrative service types, up to
+# and including 办事指南 (the later ones name other kinds of catalog entries).
+_ALL_ITEM_TYPES = get_args(ItemType)
+ITEM_TYPES = frozenset(_ALL_ITEM_TYPES[: _ALL_ITEM_TYPES.index("办事指南") + 1])
 
 # (keywords, category_1, category_2) per domain slug; the first rule with a keyword in the
 # guide's name wins.

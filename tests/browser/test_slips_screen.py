@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from flask import g, render_template_string
 from PIL import Image
-from werkzeug.serving import make_server
 
-from content_sync import paths, state
 from kiosk import create_app, printing
 from kiosk.printing import queue
+from tests.factories import state_rows
+from tests.printing_fixtures import read_qr
 
-from .printing_fixtures import read_qr
-
-pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .live import serve
 
 # A stand-in for the guide page, which includes the partial the same way.
 PAGE = """{% extends "base.html" %}
 {% block main %}<h1>{{ guide.name }}</h1>
-{% include "slips/_actions.html" ignore missing with context %}
+{% include "slips/_actions.html" with context %}
 {% endblock %}"""
 
 
@@ -44,26 +32,19 @@ def server(data_dir, tmp_path):
     def _guide_page(guide_id: str):
         return render_template_string(PAGE, guide=g.release.guide(guide_id))
 
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield app, url
     worker = printing.get_worker(app)
     if worker is not None:
         worker.stop(5)
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1080, "height": 1920}, java_script_enabled=False)
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    """A portrait page with JavaScript off: the print form must work without it."""
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
 
 
 def test_code_reads_at_the_size_shown_and_the_form_prints_without_js(server, page, bundle, data_dir):
@@ -80,9 +61,6 @@ def test_code_reads_at_the_size_shown_and_the_form_prints_without_js(server, pag
     assert "/slips/jobs/" in page.url
     page.wait_for_selector("text=告知单打印好了", timeout=15_000)  # the page refreshes itself
 
-    conn = state.connect(paths.state_db(data_dir))
-    queue.migrate(conn)
-    jobs = conn.execute("SELECT status, record_id FROM print_jobs").fetchall()
-    conn.close()
+    jobs = state_rows(data_dir, "SELECT status, record_id FROM print_jobs", queue.migrate)
     assert [tuple(j) for j in jobs] == [("done", guide.id)]
     assert list((data_dir / "prints").glob(f"job-*-{guide.id}.png"))

@@ -3,89 +3,35 @@ tap pinyin initials on the on-screen keyboard, see suggestions, open a result.""
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
-from content_sync import paths, state
-from content_sync.release import activate, build_release
-from kiosk import create_app
 from kiosk.search import querylog
+from tests.factories import state_rows
 from tests.search_fixtures import county
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .live import live_kiosk
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The kiosk app on a real HTTP server in a thread, CSRF on, sample data for the search."""
-    from werkzeug.serving import make_server
-
-    root = tmp_path_factory.mktemp("live")
-    data = root / "data"
-    activate(data, build_release(county(), data, cache_dir=root / "cache"))
-    app = create_app({"DATA_DIR": str(data), "CACHE_DIR": str(root / "cache"), "SECRET_KEY": "browser-test"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", data
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    """The kiosk on a real HTTP server, CSRF on, with the county the ranking rules need."""
+    data = tmp_path_factory.mktemp("live") / "data"
+    with live_kiosk(data, county(), SECRET_KEY="browser-test") as url:
+        yield url, data
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(portrait, live_server):
+    """The search screen, portrait; no console or page error may occur during the test."""
     base, _data = live_server
-    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(base + "/search")
-    if page.locator("script[src*='htmx']").count() == 0:
-        context.close()
-        pytest.skip("the layout does not load htmx yet (templates/base.html and static/vendor come with the UI)")
-    yield page
-    context.close()
-    assert problems == [], problems
+    portrait.page.goto(base + "/search")
+    yield portrait.page
+    assert portrait.errors == [], portrait.errors
 
 
 def opened(data_dir) -> list[tuple]:
-    conn = state.connect(paths.state_db(data_dir))
-    try:
-        querylog.ensure(conn)
-        return [tuple(r) for r in conn.execute("SELECT query, source, opened_kind, opened_id FROM search_log")]
-    finally:
-        conn.close()
+    sql = "SELECT query, source, opened_kind, opened_id FROM search_log"
+    return [tuple(r) for r in state_rows(data_dir, sql, querylog.ensure)]
 
 
 def test_tap_initials_see_suggestions_and_open_one(page, live_server):
