@@ -1,4 +1,8 @@
-"""`kiosk sync | rollback | status`: the terminal's side of the signed nightly sync."""
+"""`kiosk sync | rollback | status`: the terminal's side of the signed nightly sync.
+
+With `--json` every command prints one JSON object on standard output, also when it fails
+({"ok": false, "error_kind": ..., "error": ...}, same exit code, the usual line on standard error).
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,19 @@ def sync_settings(config) -> SyncSettings:
     )
 
 
-def _fail(exc: ContentSyncError) -> None:
+# `kiosk status` when the terminal has no release at all (same code as `kiosk healthz`).
+NO_CONTENT_EXIT = 3
+
+
+def failure_json(kind: str, error: str) -> str:
+    """The JSON a command prints on standard output when it fails."""
+    return json.dumps({"ok": False, "error_kind": kind, "error": error}, ensure_ascii=False)
+
+
+def _fail(exc: ContentSyncError, as_json: bool = False) -> None:
     kind = getattr(exc, "kind", "error")
+    if as_json:
+        click.echo(failure_json(kind, str(exc)))
     click.echo(f"error ({kind}): {exc}", err=True)
     click.echo("the terminal keeps serving its current release", err=True)
     raise click.exceptions.Exit(exc.exit_code)
@@ -45,10 +60,10 @@ def sync(state: AppState, as_json: bool) -> None:
     try:
         result = run_sync(Path(config["DATA_DIR"]), sync_settings(config))
     except ContentSyncError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
     if as_json:
-        click.echo(json.dumps(result.__dict__, ensure_ascii=False))
+        click.echo(json.dumps({"ok": True, **result.__dict__}, ensure_ascii=False))
     elif result.outcome == "unchanged":
         click.echo(f"unchanged: release {result.release_id} is current ({result.bytes_downloaded} bytes checked)")
     else:
@@ -60,28 +75,42 @@ def sync(state: AppState, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
-def rollback(state: AppState) -> None:
+def rollback(state: AppState, as_json: bool) -> None:
     """Go back to the previous release on this terminal (until the next sync brings new content)."""
     root = Path(state.app.config["DATA_DIR"])
     try:
         with sync_lock(root):
             release = rollback_release(root)
     except ContentSyncError as exc:
+        if as_json:
+            click.echo(failure_json(getattr(exc, "kind", "error"), str(exc)))
         click.echo(f"error: {exc}", err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
-    click.echo(f"rolled back: release {release.name} is active")
+    if as_json:
+        click.echo(json.dumps({"ok": True, "release_id": release.name}, ensure_ascii=False))
+    else:
+        click.echo(f"rolled back: release {release.name} is active")
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @pass_state
 def status(state: AppState, as_json: bool) -> None:
-    """The active release, its counts and age, and the last sync attempt."""
+    """The active release, its counts and age, and the last sync attempt.
+
+    Exits NO_CONTENT_EXIT (3) when the terminal has no release yet, so that scripts can tell.
+    """
     config = state.app.config
     report = status_report(Path(config["DATA_DIR"]), float(config["CONTENT_STALE_DAYS"]))
+    has_content = report["active_release"] is not None
+    if not has_content:
+        report["content_age_hours"] = None  # no content, so no age (even if a sync once succeeded)
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**report, "has_content": has_content}, ensure_ascii=False, indent=2))
+        if not has_content:
+            raise click.exceptions.Exit(NO_CONTENT_EXIT)
         return
     active = report["active_release"]
     if active:
@@ -89,11 +118,16 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo("counts: " + ", ".join(f"{k} {v}" for k, v in active["counts"].items()))
     else:
         click.echo("active release: none")
-    stale = " (STALE)" if report["stale"] else ""
-    click.echo(f"content age: {report['content_age_hours']} h{stale}")
+    if has_content:
+        stale = " (STALE)" if report["stale"] else ""
+        click.echo(f"content age: {report['content_age_hours']} h{stale}")
+    else:
+        click.echo("content age: no content yet")
     last = report["last_attempt"]
     if last:
         detail = f" - {last['error_kind']}: {last['error']}" if last["error"] else ""
         click.echo(f"last sync: {last['started_at']} {last['outcome']}{detail}")
     else:
         click.echo("last sync: never")
+    if not has_content:
+        raise click.exceptions.Exit(NO_CONTENT_EXIT)

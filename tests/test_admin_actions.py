@@ -1,4 +1,4 @@
-"""Panel actions run `kiosk sync|rollback|print-test|printer-status` as their own process.
+"""Panel actions run `kiosk sync|rollback|printer-status` as their own process.
 
 The flow of every action (arguments, settings passed through the environment, a command still
 running, a failing exit) is checked with a small stand-in `kiosk` on PATH that records how it was
@@ -83,7 +83,6 @@ def audit(data_dir):
     [
         ("/admin/sync", "sync", "/admin/sync"),
         ("/admin/rollback", "rollback", "/admin/sync"),
-        ("/admin/printer/test", "print-test", "/admin/printer"),
         ("/admin/printer/check", "printer-status", "/admin/printer"),
     ],
 )
@@ -128,12 +127,12 @@ def test_a_second_sync_or_rollback_waits_for_the_running_one(admin_app, admin, f
     assert "同步正在进行" in admin.post("/admin/rollback", follow_redirects=True).get_data(as_text=True)
     assert "同步正在进行" in admin.post("/admin/sync", follow_redirects=True).get_data(as_text=True)
     assert "正在进行" in admin.get("/admin/").get_data(as_text=True)
-    # A test print does not touch the release and may run meanwhile.
-    admin.post("/admin/printer/test")
-    assert finish(admin_app, "print-test").returncode == 0
+    # A printer check does not touch the release and may run meanwhile.
+    admin.post("/admin/printer/check")
+    assert finish(admin_app, "printer-status").returncode == 0
     (data_dir / "hold-sync").unlink()
     finish(admin_app, "sync")
-    assert [c["args"] for c in calls(data_dir)] == [["print-test"], ["sync"]]
+    assert [c["args"] for c in calls(data_dir)] == [["printer-status"], ["sync"]]
     assert ("rollback_started", "refused") in audit(data_dir) and ("sync_started", "refused") in audit(data_dir)
 
 
@@ -172,18 +171,6 @@ def real_kiosk(monkeypatch, tmp_path):
     """PATH without a stand-in: the panel runs the real CLI (installed, or through this Python)."""
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "no-settings-file.toml"))
-
-
-def test_test_print_from_the_panel_prints_a_real_slip(admin_app, admin, data_dir, real_kiosk):
-    admin.post("/admin/printer/test")
-    job = finish(admin_app, "print-test")
-    assert job.returncode == 0, job.output()
-    [slip] = list((data_dir / "prints").glob("test-*.bin"))
-    assert slip.read_bytes().startswith(b"\x1b@")  # ESC @: the printer is initialised first
-    assert slip.with_suffix(".png").exists()
-    page = admin.get("/admin/printer").get_data(as_text=True)
-    assert "正常" in page and f"writing slips to {data_dir / 'prints'}" in page
-    assert "printed on file" in admin.get("/admin/jobs/print-test").get_data(as_text=True)
 
 
 def test_printer_check_from_the_panel_records_the_state(admin_app, admin, data_dir, real_kiosk):

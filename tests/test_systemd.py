@@ -83,6 +83,45 @@ def test_units_pass_systemd_analyze_verify_without_any_message(tmp_path):
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
+SERIAL_DROP_IN = SYSTEMD / "kiosk-web.service.d" / "serial-printer.conf.example"
+
+
+def with_drop_in(directory: Path, text: str) -> Path:
+    """Install `text` as the web unit's drop-in next to the copy under test (where verify looks)."""
+    drop_ins = directory / "kiosk-web.service.d"
+    drop_ins.mkdir()
+    (drop_ins / "serial-printer.conf").write_text(text)
+    return directory
+
+
+@needs_systemd
+def test_web_unit_with_the_serial_printer_drop_in_passes_verify_without_any_message(tmp_path):
+    directory = with_drop_in(stubbed_copies(tmp_path, ["kiosk-web.service"]), SERIAL_DROP_IN.read_text())
+    result = verify(directory, ["kiosk-web.service"])
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@needs_systemd
+def test_verify_harness_reads_the_drop_in(tmp_path):
+    # Without this, a drop-in that verify never loads would pass the check above.
+    broken = SERIAL_DROP_IN.read_text().replace("DeviceAllow=char-ttyS rw", "DeviceAlow=char-ttyS rw")
+    directory = with_drop_in(stubbed_copies(tmp_path, ["kiosk-web.service"]), broken)
+    result = verify(directory, ["kiosk-web.service"])
+    assert "Unknown key" in result.stderr + result.stdout and "serial-printer.conf" in result.stderr + result.stdout
+
+
+def test_serial_drop_in_allows_the_serial_nodes_in_the_private_dev():
+    entries = [(k, v) for k, _, v in (line.partition("=") for line in SERIAL_DROP_IN.read_text().splitlines())]
+    settings = [(k.strip(), v.strip()) for k, v in entries if k.strip() and not k.startswith(("#", "["))]
+    assert ("SupplementaryGroups", "dialout") in settings
+    allowed = [v for k, v in settings if k == "DeviceAllow"]
+    assert "char-ttyS rw" in allowed and "char-ttyUSB rw" in allowed
+    [binds] = [v.split() for k, v in settings if k == "BindPaths"]
+    assert "-/dev/ttyS0" in binds and "-/dev/ttyUSB0" in binds
+    # The private /dev is kept: the drop-in adds nodes, it does not open all of /dev.
+    assert "PrivateDevices" not in dict(settings)
+
+
 @needs_systemd
 def test_verify_harness_notices_a_misspelled_setting(tmp_path):
     # The check above can fail: a typo exits 0 but prints, and that output is what we catch.

@@ -1,7 +1,7 @@
-"""Panel actions that run as their own `kiosk` process: sync now, rollback, test print, printer check.
+"""Panel actions that run as their own `kiosk` process: sync now, rollback, printer check.
 
 A sync never blocks the web app: the panel starts `kiosk sync` (or `kiosk rollback`,
-`kiosk print-test`, `kiosk printer-status`) as a child process, exactly what the systemd units run, and a small thread
+`kiosk printer-status`) as a child process, exactly what the systemd units run, and a small thread
 waits for it, keeps its output in DATA_DIR/admin-jobs/<action>.log and writes the outcome to
 the audit log. Sync and rollback never run at the same time.
 """
@@ -29,7 +29,8 @@ from . import store
 ACTIONS: dict[str, list[str]] = {
     "sync": ["sync"],
     "rollback": ["rollback"],
-    "print-test": ["print-test"],
+    # No "print-test": the panel's test slip goes through the print queue (views.printer_test),
+    # so that only the web app's worker writes to the printer.
     "printer-status": ["printer-status"],
 }
 # Actions that change the release may not overlap.

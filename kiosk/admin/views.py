@@ -24,6 +24,8 @@ from content_sync import paths
 
 from .. import monitoring, stats
 from ..config import SETTINGS
+from ..printing import get_worker
+from ..printing import queue as print_queue
 from ..state_db import get_state
 from . import auth, bp, store
 from .jobs import JobRunning, get_jobs
@@ -230,7 +232,8 @@ def overview():
         "admin/overview.html",
         status=_status(),
         today=_today_counts(conn),
-        jobs={a: jobs.last(a) for a in ("sync", "rollback", "print-test")},
+        jobs={a: jobs.last(a) for a in ("sync", "rollback")},
+        test_job=_last_test_job(conn),
     )
 
 
@@ -306,14 +309,33 @@ def printer():
         "admin/printer.html",
         status=_status(),
         recent=recent,
-        jobs={a: get_jobs(current_app).last(a) for a in ("print-test", "printer-status")},
+        jobs={a: get_jobs(current_app).last(a) for a in ("printer-status",)},
+        test_job=_last_test_job(conn),
         printer_setting=current_app.config["PRINTER"],
     )
 
 
+def _last_test_job(conn) -> print_queue.Job | None:
+    """The newest test slip, failed if the worker never got to it (so the panel never shows it waiting forever)."""
+    print_queue.migrate(conn)
+    job = print_queue.last_test(conn)
+    if job is not None and not job.finished:
+        job = print_queue.expire_overdue(conn, job, float(current_app.config["PRINTER_TIMEOUT_SECONDS"]))
+    return job
+
+
 @bp.post("/printer/test")
 def printer_test():
-    return _start("print-test", "admin.printer")
+    """Queue a test slip for the web app's one print worker, so it never prints beside a citizen's slip."""
+    conn = _state()
+    print_queue.migrate(conn)
+    job = print_queue.enqueue_test(conn)
+    worker = get_worker(current_app)
+    if worker is not None:
+        worker.wake()
+    store.audit(conn, "print-test_queued", "ok", f"print job {job.id}")
+    flash(f"测试页已加入打印队列（任务 {job.id}），稍后刷新本页查看结果。", "info")
+    return redirect(url_for("admin.printer"))
 
 
 @bp.post("/printer/check")

@@ -43,6 +43,11 @@ PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 STALE_QUEUED_SECONDS = 60
 # Beyond this a job still "printing" is reported failed (the worker is stuck on a device).
 STUCK_PRINTING_GRACE_SECONDS = 30
+# While a job touched this recently is "printing" (say `kiosk print-test` from a shell), nothing else
+# is claimed: one printer, one slip at a time. Older "printing" rows are left-overs of a crash.
+PRINTING_HOLD_SECONDS = 120
+# record_id of an operator's test slip (kind 'test').
+TEST_RECORD = "test-slip"
 
 
 def now() -> dt.datetime:
@@ -147,14 +152,78 @@ def get(conn: sqlite3.Connection, job_id: int) -> Job | None:
 
 
 def claim_next(conn: sqlite3.Connection) -> Job | None:
-    """Take the oldest queued job and mark it printing (atomically: one job, one worker)."""
+    """Take the oldest queued job and mark it printing (atomically: one job, one worker).
+
+    Nothing is taken while another job is printing (see PRINTING_HOLD_SECONDS).
+    """
+    moment = now()
+    hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
     row = conn.execute(
         "UPDATE print_jobs SET status = 'printing', updated_at = ?, attempts = attempts + 1"
         " WHERE id = (SELECT id FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1)"
-        " AND status = 'queued' RETURNING *",
-        (stamp(),),
+        " AND status = 'queued'"
+        " AND NOT EXISTS (SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?) RETURNING *",
+        (stamp(moment), hold),
     ).fetchone()
     return _job(row)
+
+
+def enqueue_test(conn: sqlite3.Connection) -> Job:
+    """Queue an operator's test slip (kind 'test'): the worker prints it between citizens' slips.
+
+    No rate limit (the operator is logged in), but a test slip still waiting is returned instead of a new one.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(
+            "SELECT * FROM print_jobs WHERE kind = 'test' AND status = 'queued' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            at = stamp()
+            cursor = conn.execute(
+                "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status)"
+                " VALUES (?, ?, 'test', ?, NULL, 'queued')",
+                (at, at, TEST_RECORD),
+            )
+            row = conn.execute("SELECT * FROM print_jobs WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        conn.execute("COMMIT")
+        return _job(row)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
+    """Record a slip printed outside the worker (`kiosk print-test`) as a job already "printing".
+
+    None, and nothing recorded, while another job is printing (see PRINTING_HOLD_SECONDS): the
+    caller must not write to the printer then.
+    """
+    moment = now()
+    hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        busy = conn.execute("SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?", (hold,)).fetchone()
+        if busy is not None:
+            conn.execute("COMMIT")
+            return None
+        at = stamp(moment)
+        cursor = conn.execute(
+            "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status, attempts)"
+            " VALUES (?, ?, 'test', ?, 'cli', 'printing', 1)",
+            (at, at, record_id),
+        )
+        row = conn.execute("SELECT * FROM print_jobs WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        conn.execute("COMMIT")
+        return _job(row)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def last_test(conn: sqlite3.Connection) -> Job | None:
+    """The newest test slip job (from the panel or the command line)."""
+    return _job(conn.execute("SELECT * FROM print_jobs WHERE kind = 'test' ORDER BY id DESC LIMIT 1").fetchone())
 
 
 def finish(conn: sqlite3.Connection, job_id: int, error: str | None = None) -> None:

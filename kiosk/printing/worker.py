@@ -21,7 +21,7 @@ from ..content import ReleaseHolder
 from . import queue
 from .backends import Backend, PrinterSettings, PrintFailure, make_backend
 from .fonts import FontNotFoundError
-from .slip import build_slip
+from .slip import build_slip, build_test_slip
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +130,23 @@ class PrintWorker:
 
     def _print(self, job: queue.Job) -> str | None:
         """Print one job; the error text ("kind: detail") or None when it printed."""
-        if job.kind != "guide":
+        if job.kind == "test":
+            # The operator's test slip from the panel: printed here, never beside a citizen's slip.
+            release = self.releases.current()
+            hall = release.hall(self.hall_id) if release else None
+            qr_url = release.site.online_service_base_url if release else None
+            slip = build_test_slip(hall, release.id if release else "", qr_url, self.clock())
+            name = f"test-job-{job.id}"
+        elif job.kind == "guide":
+            guide, release = self._guide(job.record_id)
+            if guide is None:
+                return f"error: guide {job.record_id!r} is not in the current release"
+            slip = build_slip(guide, release.hall(self.hall_id), release.site, release.id, self.clock())
+            name = f"job-{job.id}-{guide.id}"
+        else:
             return f"error: unknown job kind {job.kind!r}"
-        guide, release = self._guide(job.record_id)
-        if guide is None:
-            return f"error: guide {job.record_id!r} is not in the current release"
-        slip = build_slip(guide, release.hall(self.hall_id), release.site, release.id, self.clock())
         try:
-            status = self.backend.print_slip(slip, f"job-{job.id}-{guide.id}")
+            status = self.backend.print_slip(slip, name)
         except PrintFailure as exc:
             state_name = exc.kind if exc.kind in queue.PRINTER_STATES else "offline"
             if exc.kind == "no_answer":

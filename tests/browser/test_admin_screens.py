@@ -76,7 +76,7 @@ def test_test_print_button_posts_with_the_csrf_token(screen, panel_url):
     log_in(page, panel_url)
     page.goto(panel_url + "/admin/printer")
     page.locator("button", has_text="打印测试页").tap()
-    page.locator(".admin-flash", has_text="打印测试页已在后台开始").wait_for()
+    page.locator(".admin-flash", has_text="测试页已加入打印队列").wait_for()
     screen.assert_clean()
 
 
