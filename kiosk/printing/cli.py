@@ -75,7 +75,7 @@ def print_test(state_obj: AppState, guide_id: str, as_json: bool) -> None:
     else:
         qr_url = release.site.online_service_base_url if release else None
         slip = build_test_slip(hall, release.id if release else "", qr_url, now)
-    conn = state.connect(paths.state_db(app.config["DATA_DIR"]))
+    conn = open_state(app)
     try:
         queue.migrate(conn)
         job = queue.start_direct(conn, guide_id or queue.TEST_RECORD)
