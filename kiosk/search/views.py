@@ -46,6 +46,19 @@ def _query_arg(name: str = "q") -> str:
     return request.args.get(name, "", type=str)[: MAX_QUERY_CHARS * 2]
 
 
+MAX_LOG_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY range
+
+
+def _log_arg() -> int | None:
+    """The search-log row id from ?log=, or None when it is absent, not a plain number or out of
+    SQLite's range (a forged or mangled link must not reach the database as an overflow)."""
+    raw = request.args.get("log", "", type=str).strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_LOG_ID else None
+
+
 def _popular() -> list[str]:
     found = querylog.popular(get_state())
     eng = engine()
@@ -99,7 +112,7 @@ def open_result():
     if not exists:
         raise NotFound()
     conn = get_state()
-    log_id = request.args.get("log", type=int)
+    log_id = _log_arg()
     if log_id is not None:
         querylog.record_open(conn, log_id, kind, record_id)
     elif request.args.get("via") == "suggest":
