@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
 
 from ..errors import render_error
@@ -59,10 +59,15 @@ def _log_arg() -> int | None:
     return value if 1 <= value <= MAX_LOG_ID else None
 
 
+POPULAR_MIN_SHOWN = 3  # fewer qualifying queries than this: the release's default list alone
+
+
 def _popular() -> list[str]:
     found = querylog.popular(get_state())
     eng = engine()
     defaults = eng.popular_default if eng else []
+    if len(found) < POPULAR_MIN_SHOWN:
+        return defaults[:10]
     return (found + [q for q in defaults if q not in found])[:10]
 
 
@@ -86,6 +91,7 @@ def search():
             result.took_ms,
             "screen",
             retention_days=int(current_app.config["SEARCH_LOG_RETENTION_DAYS"]),
+            tag=querylog.session_tag(current_app.secret_key or "", session.get("sid"), q),
         )
     if not q:
         context["popular"] = _popular()
