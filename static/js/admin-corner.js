@@ -10,10 +10,7 @@
   var start = null;
   var fired = false;
 
-  function loginUrl() {
-    var body = document.body;
-    return (body && body.getAttribute("data-admin-url")) || "/admin/login";
-  }
+  var LOGIN_URL = "/admin/login";
 
   function inCorner(event) {
     var bar = document.querySelector(".topbar");
@@ -38,7 +35,7 @@
     timer = window.setTimeout(function () {
       timer = null;
       fired = true;
-      window.location.assign(loginUrl());
+      window.location.assign(LOGIN_URL);
     }, HOLD_MS);
   }, true);
 
