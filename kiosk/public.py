@@ -6,7 +6,9 @@ request (templates/base.html switches on `partial`), so the kiosk also works wit
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import secrets
 from urllib.parse import urlsplit
 
@@ -18,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -397,10 +398,60 @@ def document(document_id: str):
     )
 
 
-@bp.get("/documents/<document_id>/files/<path:path>")
+ATTACHMENT_MAX_BYTES = 2_000_000  # larger files are not shown on screen (the QR code still works)
+ATTACHMENT_MAX_ROWS = 500
+
+
+def _decode_text(data: bytes) -> str | None:
+    """UTF-8 text (with or without a byte-order mark), or None if the bytes are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _attachment_view(file) -> dict:
+    """What the viewing page shows of a file: a table (CSV), paragraphs (.txt) or only a note."""
+    suffix = file.suffix.lower()
+    if suffix not in (".csv", ".txt") or file.stat().st_size > ATTACHMENT_MAX_BYTES:
+        return {"mode": "note"}
+    text = _decode_text(file.read_bytes())
+    if text is None:
+        return {"mode": "note"}
+    if suffix == ".txt":
+        return {"mode": "text", "paragraphs": [p.strip() for p in text.splitlines() if p.strip()]}
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in row)]
+    if not rows:
+        return {"mode": "text", "paragraphs": []}
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return {
+        "mode": "table",
+        "header": rows[0],
+        "rows": rows[1 : ATTACHMENT_MAX_ROWS + 1],
+        "cut": len(rows) - 1 > ATTACHMENT_MAX_ROWS,
+    }
+
+
+@bp.get("/documents/<document_id>/attachments/<path:path>")
 def attachment(document_id: str, path: str):
-    """An attachment, only if it is one of this document's files inside the release's files/."""
-    file = g.release.attachment_path(_check_id(document_id), path) if len(path) < 500 else None
+    """Read an attachment on the screen (the terminal's browser allows no downloads): only a file
+    the document lists, inside the release's files/. CSV as a table, text as paragraphs, any other
+    type as a note pointing to the document's QR code."""
+    doc = g.release.document(_check_id(document_id)) or abort(404)
+    file = g.release.attachment_path(doc.id, path) if len(path) < 500 else None
     if file is None:
         abort(404)
-    return send_file(file, as_attachment=True, download_name=file.name, max_age=3600)
+    listed = next(a for a in doc.attachments if a.path == path)
+    return render_template(
+        "attachment.html",
+        document=doc,
+        attachment=listed,
+        view=_attachment_view(file),
+        crumbs=[
+            ("首页", url_for("public.home")),
+            ("政策文件", url_for("public.documents_hub")),
+            (doc.kind, url_for("public.document_list", kind=doc.kind)),
+            (doc.title, url_for("public.document", document_id=doc.id)),
+        ],
+    )

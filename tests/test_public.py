@@ -159,10 +159,10 @@ def test_catalog_walks_from_domain_to_categories_to_rows(ui_client):
         "/documents/list/nope?page=2",
         "/events/nope",
         "/departments/" + quote("不存在的部门"),
-        "/documents/d-0001/files/nope.pdf",
-        "/documents/d-0001/files/" + ATTACHMENT_PATH,
-        "/documents/d-0010/files/..%2F..%2Fcontent.sqlite",
-        "/documents/d-0010/files/../content.sqlite",
+        "/documents/d-0001/attachments/nope.pdf",
+        "/documents/d-0001/attachments/" + ATTACHMENT_PATH,
+        "/documents/d-0010/attachments/..%2F..%2Fcontent.sqlite",
+        "/documents/d-0010/attachments/../content.sqlite",
         "/no/such/page",
     ],
 )
@@ -238,13 +238,15 @@ def test_expired_and_repealed_documents_say_so_plainly(ui_client):
     assert "已失效" in listing
 
 
-def test_attachment_is_served_from_the_release(ui_client):
+def test_attachment_is_shown_on_a_page_of_the_kiosk_not_downloaded(ui_client):
     page = text(ui_client.get("/documents/d-0010"))
-    url = f"/documents/d-0010/files/{ATTACHMENT_PATH}"
-    assert f'href="{url}"' in page
+    url = f"/documents/d-0010/attachments/{ATTACHMENT_PATH}"
+    assert f'href="{url}"' in page and "查看" in page and "下载" not in page and " download" not in page
     with ui_client.get(url) as response:
-        assert response.status_code == 200 and response.data == ATTACHMENT_BYTES
-        assert "attachment" in response.headers["Content-Disposition"]
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        assert "Content-Disposition" not in response.headers
+        body = response.get_data(as_text=True)
+        assert f"<p>{ATTACHMENT_BYTES.decode().strip()}</p>" in body and 'class="topbar' in body
 
 
 def test_documents_hub_counts_each_kind(ui_client):
@@ -345,7 +347,7 @@ PATTERNS = [
     "/domains/social?c1={}",
     "/domains/social?c1=%E5%85%BB%E8%80%81%E4%BF%9D%E9%99%A9&c2={}",
     "/domains/social/guides?page={}",
-    "/documents/d-0010/files/{}",
+    "/documents/d-0010/attachments/{}",
 ]
 
 

@@ -4,11 +4,17 @@ Each search is one row: the query, how many results, how long it took, where it 
 (screen, suggest, cli) and, once the citizen opens a result, which one. Nothing identifies a
 person: no session id, no address, and digit runs that look like an ID card or phone number are
 masked before the query is stored. Queries with no result are what operators look at first.
+
+`session_tag` is a keyed hash of (idle session id, query): equal for the same query repeated in
+one idle session, different for every other query, so the popular list can count distinct
+sessions per query while the searches of one session cannot be linked to each other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 import sqlite3
 
@@ -29,12 +35,15 @@ STEPS = [
     );
     CREATE INDEX search_log_by_at ON search_log (at);
     CREATE INDEX search_log_by_query ON search_log (query)
-    """
+    """,
+    "ALTER TABLE search_log ADD COLUMN session_tag TEXT",
 ]
 MAX_LOGGED_CHARS = 100
 SOURCES = ("screen", "suggest", "cli")
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{4,}\d")
 PRUNE_EVERY = 500
+POPULAR_MIN_SESSIONS = 3
+_NOT_SHOWN = re.compile(r"^[\d\s#\-.]*$|\d{5,}|#")  # digits only, long digit runs, masked runs
 
 
 def _now() -> str:
@@ -52,6 +61,14 @@ def scrub(query: str) -> str:
     return _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), text)
 
 
+def session_tag(secret: str | bytes, sid: str | None, query: str) -> str | None:
+    """The tag stored with a search: a keyed hash of the idle session id and the scrubbed query."""
+    if not sid or not secret:
+        return None
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, f"{sid}\0{scrub(query)}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
 def record_search(
     conn: sqlite3.Connection,
     query: str,
@@ -59,12 +76,13 @@ def record_search(
     took_ms: float,
     source: str = "screen",
     retention_days: int = 0,
+    tag: str | None = None,
 ) -> int:
     """Log one search; returns its row id (the screen passes it on to /search/open)."""
     ensure(conn)
     cur = conn.execute(
-        "INSERT INTO search_log (at, query, result_count, took_ms, source) VALUES (?, ?, ?, ?, ?)",
-        (_now(), scrub(query), int(result_count), float(took_ms), source if source in SOURCES else "screen"),
+        "INSERT INTO search_log (at, query, result_count, took_ms, source, session_tag) VALUES (?, ?, ?, ?, ?, ?)",
+        (_now(), scrub(query), int(result_count), float(took_ms), source if source in SOURCES else "screen", tag),
     )
     row_id = int(cur.lastrowid)
     if retention_days and row_id % PRUNE_EVERY == 0:
@@ -87,16 +105,21 @@ def prune(conn: sqlite3.Connection, retention_days: int) -> int:
     return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
 
 
-def popular(conn: sqlite3.Connection, limit: int = 8, days: int = 30, min_count: int = 3) -> list[str]:
-    """Queries citizens typed on the screen most often lately that found something."""
+def popular(
+    conn: sqlite3.Connection, limit: int = 8, days: int = 30, min_sessions: int = POPULAR_MIN_SESSIONS
+) -> list[str]:
+    """Queries shown publicly as "大家常搜": typed on the screen lately in at least `min_sessions`
+    different idle sessions, each time finding something; never digit strings (one person typing
+    a number again and again must not put it on the public screen)."""
     ensure(conn)
     since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
     rows = conn.execute(
-        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND source = 'screen' AND result_count > 0"
-        " AND query NOT LIKE '%#%' GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?",
-        (since, min_count, limit),
+        "SELECT query, count(DISTINCT session_tag) AS n FROM search_log"
+        " WHERE at >= ? AND source = 'screen' AND result_count > 0 AND session_tag IS NOT NULL AND query != ''"
+        " GROUP BY query HAVING n >= ? ORDER BY n DESC, query",
+        (since, max(1, int(min_sessions))),
     )
-    return [r[0] for r in rows]
+    return [r[0] for r in rows if not _NOT_SHOWN.search(r[0])][:limit]
 
 
 def failed(conn: sqlite3.Connection, limit: int = 50, days: int = 30) -> list[tuple[str, int]]:

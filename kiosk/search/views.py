@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
 
 from ..errors import render_error
@@ -46,10 +46,28 @@ def _query_arg(name: str = "q") -> str:
     return request.args.get(name, "", type=str)[: MAX_QUERY_CHARS * 2]
 
 
+MAX_LOG_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY range
+
+
+def _log_arg() -> int | None:
+    """The search-log row id from ?log=, or None when it is absent, not a plain number or out of
+    SQLite's range (a forged or mangled link must not reach the database as an overflow)."""
+    raw = request.args.get("log", "", type=str).strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_LOG_ID else None
+
+
+POPULAR_MIN_SHOWN = 3  # fewer qualifying queries than this: the release's default list alone
+
+
 def _popular() -> list[str]:
     found = querylog.popular(get_state())
     eng = engine()
     defaults = eng.popular_default if eng else []
+    if len(found) < POPULAR_MIN_SHOWN:
+        return defaults[:10]
     return (found + [q for q in defaults if q not in found])[:10]
 
 
@@ -73,6 +91,7 @@ def search():
             result.took_ms,
             "screen",
             retention_days=int(current_app.config["SEARCH_LOG_RETENTION_DAYS"]),
+            tag=querylog.session_tag(current_app.secret_key or "", session.get("sid"), q),
         )
     if not q:
         context["popular"] = _popular()
@@ -99,7 +118,7 @@ def open_result():
     if not exists:
         raise NotFound()
     conn = get_state()
-    log_id = request.args.get("log", type=int)
+    log_id = _log_arg()
     if log_id is not None:
         querylog.record_open(conn, log_id, kind, record_id)
     elif request.args.get("via") == "suggest":
