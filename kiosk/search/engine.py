@@ -570,7 +570,8 @@ def _snippet_source(kind: str, data: dict) -> str:
         parts = [data.get("number", ""), data.get("summary", ""), data.get("body", "")]
     else:
         parts = [data.get("description", "")]
-    return "；".join(p.strip() for p in parts if p and p.strip())
+    # Sentences already end with their own stop; don't follow "。" with "；".
+    return "；".join(p.strip().rstrip("。；;") for p in parts if p and p.strip().rstrip("。；;"))
 
 
 class _Highlighter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from .live import CHROMIUM, CHROMIUM_ARGS, live_kiosk, sample_bundle
 
@@ -28,6 +29,8 @@ def _first(bundle) -> dict[str, str]:
         "guide": f"/guides/{guide.id}",
         "document": f"/documents/{document.id}",
         "search": "/search",
+        "search-results": "/search?q=sb",
+        "search-empty": "/search?q=" + quote("驾照"),
     }
 
 
