@@ -10,22 +10,46 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 _lock = threading.Lock()
+_BUSY_TIMEOUT_S = 10.0
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode, once per file (the mode is stored in the file).
+
+    Switching needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without waiting
+    out the busy timeout, when two connections race to switch a new file. So read the mode
+    first (a database already in WAL needs no lock) and retry the switch within the timeout.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    delay = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open state.sqlite in WAL mode so the web app, the sync and the print worker share it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
+    _ensure_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations ("
         " component TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')),"
