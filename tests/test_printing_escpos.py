@@ -90,7 +90,7 @@ def test_printer_that_never_answers_fails_the_job_within_the_timeout():
             _network(printer.port).print_slip(_slip(), "job-1")
         took = time.monotonic() - started
     assert failure.value.kind == "no_answer"
-    assert took < 3 * TIMEOUT
+    assert took < 5 * TIMEOUT  # bounded: the printer would never answer
 
 
 def test_silent_printer_status_is_unknown_never_paper_adequate():
@@ -116,7 +116,7 @@ def test_printer_that_disconnects_mid_job_fails_it():
         took = time.monotonic() - started
     assert failure.value.kind in ("disconnected", "no_answer")
     assert "127.0.0.1" in failure.value.detail
-    assert took < 3 * TIMEOUT
+    assert took < 5 * TIMEOUT  # bounded: the printer would never answer
 
 
 def test_printer_that_jams_mid_job_fails_it_within_a_few_timeouts():
@@ -126,7 +126,7 @@ def test_printer_that_jams_mid_job_fails_it_within_a_few_timeouts():
             _network(printer.port).print_slip(_slip(), "job-1")
         took = time.monotonic() - started
     assert failure.value.kind == "no_answer"
-    assert took < 3 * TIMEOUT + 1
+    assert took < 5 * TIMEOUT + 1
 
 
 def test_unreachable_printer_is_offline():

@@ -188,7 +188,7 @@ def test_worker_with_a_silent_printer_fails_the_job_in_bounded_time(data_dir, bu
         worker.stop()
     failed = queue.get(conn, job.id)
     assert failed.status == "failed" and failed.error_kind == "no_answer"
-    assert took < 3.0
+    assert took < 5.0  # one 1 s timeout, with room for a busy machine
     assert queue.printer_status(conn)["state"] == "unknown"
     conn.close()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from content_sync.release import activate, build_release
@@ -122,14 +120,6 @@ def test_suggestions_need_two_letters_and_never_fail(engine):
     assert engine.suggest("") == []
     assert engine.suggest("\x00%_'\"") == []
     assert engine.suggest("低保")[0].kind == "guide"
-
-
-def test_suggestions_are_fast_enough_for_every_keystroke(engine):
-    engine.suggest("sh")
-    started = time.perf_counter()
-    for prefix in ("s", "sh", "she", "sheh", "jm", "jms", "居", "居民", "最低", "zd"):
-        engine.suggest(prefix)
-    assert (time.perf_counter() - started) / 10 < 0.02
 
 
 def test_a_county_without_synonyms_still_understands_everyday_words(tmp_path):

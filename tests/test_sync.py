@@ -58,12 +58,10 @@ def test_no_change_sync_downloads_only_the_timestamp(portal):
     first = portal.sync()
     republished = portal.publish(bundle)
     assert republished.resigned == [] and republished.new_files == 0
-    with Timer() as timer:
-        again = portal.sync()
+    again = portal.sync()  # how fast: bench/bench_sync.py ("no-change sync")
     assert again.outcome == "unchanged" and again.release_id == first.release_id
     assert portal.server.paths == ["/metadata/timestamp.json"]
     assert again.bytes_downloaded == portal.server.bytes_sent < 10_000
-    assert timer.elapsed < 1.0
     assert portal.attempts()[-1]["outcome"] == "unchanged"
 
 
@@ -210,7 +208,7 @@ def test_portal_down_keeps_serving_the_last_release(synced, tmp_path):
     port = free_port()
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(metadata_url=f"http://127.0.0.1:{port}/metadata/", targets_url=f"http://127.0.0.1:{port}/t/")
-    assert timer.elapsed < 5
+    assert timer.elapsed < 10  # bounded, with room for a busy machine
     assert_kept(portal, before, "portal_unreachable", "unreachable")
     page = app_for(portal.terminal, tmp_path).test_client().get("/")
     assert page.status_code == 200
@@ -224,7 +222,8 @@ def test_hanging_portal_is_bounded_by_the_timeout(synced):
     portal.server.misbehave("/metadata/timestamp.json", "hang")
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(timeout=0.5, retries=2)
-    assert 1.0 <= timer.elapsed < 4
+    # Two tries of 0.5 s each; the portal would hang for 30 s. The bound leaves room for a busy machine.
+    assert 1.0 <= timer.elapsed < 10
     assert_kept(portal, before, "portal_unreachable", "did not answer in time")
 
 
@@ -233,7 +232,7 @@ def test_portal_hanging_mid_download_is_bounded_by_the_timeout(synced):
     portal.server.misbehave("/targets/guides/", "hang")
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(timeout=0.5, retries=1)
-    assert timer.elapsed < 3
+    assert timer.elapsed < 10  # the portal would hang for 30 s
     assert_kept(portal, before, "portal_unreachable", "did not answer in time")
 
 
@@ -242,7 +241,7 @@ def test_portal_dripping_bytes_is_bounded_too(synced):
     portal.server.misbehave("/targets/guides/", "drip")
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(timeout=0.5, retries=1)
-    assert timer.elapsed < 3
+    assert timer.elapsed < 10  # dripping the whole shard would take minutes
     assert_kept(portal, before, "portal_unreachable", "slower than the 1024 bytes/s")
 
 
@@ -327,14 +326,17 @@ def test_the_app_answers_while_a_sync_runs(portal, tmp_path):
     portal.publish(bundle)
     client = app_for(portal.terminal, tmp_path).test_client()
     worker = threading.Thread(target=portal.sync, kwargs={"max_bytes_per_second": 100_000})
-    worker.start()
     answered = []
-    while worker.is_alive():
-        with Timer() as timer:
-            assert client.get("/guides/g-extra-02").status_code == 200
-        answered.append(timer.elapsed)
-    worker.join()
-    assert len(answered) > 5 and max(answered) < 0.5
+    with Timer() as sync_timer:
+        worker.start()
+        while worker.is_alive():
+            with Timer() as timer:
+                assert client.get("/guides/g-extra-02").status_code == 200
+            answered.append(timer.elapsed)
+        worker.join()
+    # The capped download alone takes 1.5 s; a page that waited for the sync would take as long.
+    assert sync_timer.elapsed > 1.4
+    assert len(answered) > 5 and max(answered) < sync_timer.elapsed / 3
     assert portal.attempts()[-1]["outcome"] == "updated"
 
 
