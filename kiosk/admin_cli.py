@@ -62,7 +62,10 @@ def stats_command(state_: AppState, since: dt.datetime | None, everything: bool,
     click.echo(f"period: {'since ' + summary.since if summary.since else 'everything kept'}")
     click.echo(f"searches: {summary.searches}, without a result: {summary.searches_without_result}")
     s = summary.slips
-    click.echo(f"slips printed: {s['printed']}, failed: {s['failed']}, pending: {s['pending']}")
+    click.echo(
+        f"slips printed: {s['printed']}, failed: {s['failed']}, pending: {s['pending']};"
+        f" test slips printed: {s['test_printed']}"
+    )
     click.echo(f"helpful? yes {summary.helpful['yes']}, no {summary.helpful['no']}")
     sections = [
         ("queries without a result", [(q["query"], q["searches"]) for q in summary.failed_queries]),

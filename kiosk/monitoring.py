@@ -193,7 +193,7 @@ class KioskCollector(Collector):
                 printer_configured=self._app.config["PRINTER"] != "none",
             )
             searches, without_result = stats.search_totals(conn)
-            slips_printed = stats.slips_printed_total(conn)
+            slips_printed, test_slips_printed = stats.slips_printed_total(conn)
         finally:
             conn.close()
 
@@ -261,7 +261,10 @@ class KioskCollector(Collector):
 
         yield CounterMetricFamily("kiosk_searches", "Searches made on this terminal.", value=searches)
         yield CounterMetricFamily("kiosk_searches_without_result", "Searches that found nothing.", value=without_result)
-        yield CounterMetricFamily("kiosk_slips_printed", "Slips printed successfully.", value=slips_printed)
+        yield CounterMetricFamily("kiosk_slips_printed", "Citizens' slips printed successfully.", value=slips_printed)
+        yield CounterMetricFamily(
+            "kiosk_test_slips_printed", "Operators' test slips printed successfully.", value=test_slips_printed
+        )
 
         yield GaugeMetricFamily(
             "kiosk_printer_configured",

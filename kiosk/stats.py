@@ -27,6 +27,9 @@ from typing import Any
 
 from content_sync import state
 
+# print_jobs.kind of an operator's test slip (kiosk.printing.queue.enqueue_test).
+TEST_KIND = "test"
+
 # Owned by the operators part (component "admin"), next to audit_log and admin_auth.
 TOTALS_DDL = "CREATE TABLE stats_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 
@@ -122,15 +125,22 @@ def most_viewed(
 
 
 def slips(conn: sqlite3.Connection, since: dt.date | None = None) -> dict[str, Any]:
-    """Print jobs by outcome: printed (done), failed, pending, and printed per kind."""
-    out: dict[str, Any] = {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}}
+    """Citizens' print jobs by outcome: printed (done), failed, pending, and printed per kind.
+
+    Operators' test slips (kind 'test') are counted apart, in `test_printed`: they use paper but
+    say nothing about what citizens needed.
+    """
+    out: dict[str, Any] = {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}, "test_printed": 0}
     if not has_table(conn, "print_jobs"):
         return out
     where, args = _since("created_at", since)
     for row in conn.execute(
         f"SELECT status, kind, count(*) AS n FROM print_jobs WHERE {where} GROUP BY status, kind", args
     ):
-        if row["status"] == "done":
+        if row["kind"] == TEST_KIND:
+            if row["status"] == "done":
+                out["test_printed"] += row["n"]
+        elif row["status"] == "done":
             out["printed"] += row["n"]
             out["printed_by_kind"][row["kind"]] = out["printed_by_kind"].get(row["kind"], 0) + row["n"]
         elif row["status"] == "failed":
@@ -217,10 +227,15 @@ def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
     return searches, without_result
 
 
-def slips_printed_total(conn: sqlite3.Connection) -> int:
+def slips_printed_total(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(citizens' slips, operators' test slips) printed, ever."""
     if not has_table(conn, "print_jobs"):
-        return 0
-    return conn.execute("SELECT count(*) FROM print_jobs WHERE status = 'done'").fetchone()[0]
+        return 0, 0
+    row = conn.execute(
+        "SELECT coalesce(sum(kind != ?), 0), coalesce(sum(kind = ?), 0) FROM print_jobs WHERE status = 'done'",
+        (TEST_KIND, TEST_KIND),
+    ).fetchone()
+    return row[0], row[1]
 
 
 def prune_search_log(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
@@ -282,6 +297,7 @@ def csv_rows(s: Summary, titles: dict[str, str] | None = None) -> list[list[Any]
     rows.append(["totals", "searches_without_result", "", s.searches_without_result, ""])
     rows.append(["totals", "slips_printed", "", s.slips.get("printed", 0), ""])
     rows.append(["totals", "slips_failed", "", s.slips.get("failed", 0), ""])
+    rows.append(["totals", "test_slips_printed", "", s.slips.get("test_printed", 0), ""])
     rows.append(["totals", "helpful_yes", "", s.helpful.get("yes", 0), ""])
     rows.append(["totals", "helpful_no", "", s.helpful.get("no", 0), ""])
     for d in s.per_day:

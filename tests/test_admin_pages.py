@@ -90,7 +90,8 @@ def test_printer_page_shows_state_and_recent_jobs(admin):
 
 def test_statistics_put_queries_without_result_first(admin):
     page = admin.get("/admin/stats?days=all").get_data(as_text=True)
-    assert "查询 11 次，其中没有结果 5 次；打印告知单 3 张" in page
+    assert "查询 11 次，其中没有结果 5 次；打印告知单 2 张" in page
+    assert "<dt>测试页（不计入以上）</dt><dd>1</dd>" in page
     failed = page.index("没有查到结果的查询")
     assert failed < page.index("每天的查询次数") < page.index("查询最多的词") < page.index("查看最多的办事指南")
     assert page.index("开饭店", failed) < page.index("每天的查询次数")

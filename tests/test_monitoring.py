@@ -160,7 +160,8 @@ def test_metrics_parse_and_carry_the_terminals_state(recorded_client, data_dir):
     assert 0 <= m[("kiosk_content_age_seconds", ())] < 600
     assert m[("kiosk_searches_total", ())] == 11
     assert m[("kiosk_searches_without_result_total", ())] == 5
-    assert m[("kiosk_slips_printed_total", ())] == 3
+    assert m[("kiosk_slips_printed_total", ())] == 2
+    assert m[("kiosk_test_slips_printed_total", ())] == 1
     assert m[("kiosk_printer_state", (("state", "paper_out"),))] == 1
     assert m[("kiosk_printer_state", (("state", "ok"),))] == 0
     assert m[("kiosk_last_sync_outcome", (("outcome", "failed"),))] == 1

@@ -107,8 +107,22 @@ def test_most_viewed_guides_ignore_other_kinds(conn):
 
 
 def test_slips_count_printed_failed_and_pending(conn):
-    assert stats.slips(conn) == {"printed": 3, "failed": 1, "pending": 1, "printed_by_kind": {"guide": 2, "test": 1}}
-    assert stats.slips(conn, dt.date(2026, 3, 3)) == {"printed": 0, "failed": 1, "pending": 1, "printed_by_kind": {}}
+    # The operator's test slip is counted apart: it says nothing about what citizens needed.
+    assert stats.slips(conn) == {
+        "printed": 2,
+        "failed": 1,
+        "pending": 1,
+        "printed_by_kind": {"guide": 2},
+        "test_printed": 1,
+    }
+    assert stats.slips(conn, dt.date(2026, 3, 3)) == {
+        "printed": 0,
+        "failed": 1,
+        "pending": 1,
+        "printed_by_kind": {},
+        "test_printed": 0,
+    }
+    assert stats.slips_printed_total(conn) == (2, 1)
 
 
 def test_helpful_answers_per_record_most_unhelpful_first(conn):
@@ -125,7 +139,7 @@ def test_helpful_answers_per_record_most_unhelpful_first(conn):
 def test_summary_totals_match_the_recorded_days(conn):
     s = stats.summary(conn, dt.date(2026, 3, 2))
     assert (s.since, s.searches, s.searches_without_result) == ("2026-03-02", 7, 4)
-    assert s.slips["printed"] == 2
+    assert (s.slips["printed"], s.slips["test_printed"]) == (1, 1)
     assert s.helpful["yes"] == 1 and s.helpful["no"] == 2
     assert s.as_dict()["failed_queries"][0]["query"] == "开饭店"
 
@@ -136,7 +150,8 @@ def test_a_terminal_where_nothing_was_recorded_has_empty_statistics(tmp_path):
     conn = state.connect(tmp_path / "state.sqlite")
     s = stats.summary(conn)
     assert (s.searches, s.per_day, s.top_queries, s.most_viewed_guides) == (0, [], [], [])
-    assert s.slips == {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}}
+    assert s.slips == {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}, "test_printed": 0}
+    assert stats.slips_printed_total(conn) == (0, 0)
     assert stats.search_totals(conn) == (0, 0)
     assert stats.prune_search_log(conn, 30) == 0
 
