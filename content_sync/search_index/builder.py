@@ -38,6 +38,11 @@ BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MIN_RECORDS = 40
 PINYIN_MAP_CAP = 24
 MAX_SUGGEST_STARTS = 10
+# Memory whoosh may fill with postings before it sorts them into runs on disk and merges them at
+# the end. Spilling made the build of 16,000 guides + 16,000 catalog rows 1.3x slower (64 s vs
+# 50 s) for 0.5 GB less peak memory (bench/bench_build.py); a county of a few thousand records
+# never reaches either limit.
+WRITER_LIMIT_MB = 512
 _PLACE = re.compile(r"^(.{1,6}?(?:县|镇|乡|街道))")
 
 
@@ -248,6 +253,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     summary (counts, seconds) that is also written into lexicon.json.
     """
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=False)
     analysis.setup_jieba(cache_dir)
@@ -264,6 +270,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         domains = [analysis.normalize(r[0]) for r in db.execute("SELECT name FROM domains")]
     finally:
         db.close()
+    phases["setup"] = time.perf_counter() - started
 
     # Pass 1: tokenize, count in how many records each body word occurs.
     tokenized = []
@@ -285,9 +292,11 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     dept_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
     topic_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
 
+    phases["tokenize"] = time.perf_counter() - started - sum(phases.values())
+
     # Pass 2: write the whoosh index (one writer, one segment).
     ix = index.create_in(str(index_dir), make_schema())
-    writer = ix.writer(limitmb=128)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         for e, title_tokens, body_tokens, title_words in tokenized:
             ini, py = _title_pinyin_terms(title_words, analysis.normalize(e.title))
@@ -307,12 +316,14 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
                 ini=" ".join(ini),
                 py=" ".join(py),
             )
+        phases["add"] = time.perf_counter() - started - sum(phases.values())
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
     # whoosh leaves its (empty) lock file behind; nothing ever writes this index again.
     (index_dir / "MAIN_WRITELOCK").unlink(missing_ok=True)
+    phases["commit"] = time.perf_counter() - started - sum(phases.values())
 
     # The pinyin map: which words a Latin query may stand for (sfz -> 身份证, shebao -> 社保).
     weights: Counter[str] = Counter()
@@ -343,13 +354,16 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         if len(w) >= 2 and ini and len(ini_map[ini]) < PINYIN_MAP_CAP:
             ini_map[ini].append(w)
 
+    phases["pinyin_map"] = time.perf_counter() - started - sum(phases.values())
     _write_suggestions(index_dir / SUGGEST_DB, tokenized, groups)
+    phases["suggest"] = time.perf_counter() - started - sum(phases.values())
 
     summary = {
         "index_version": INDEX_VERSION,
         "records": n,
         "by_kind": dict(Counter(e.kind for e in entries)),
         "seconds": round(time.perf_counter() - started, 2),
+        "phase_seconds": {name: round(seconds, 2) for name, seconds in phases.items()},
     }
     lexicon = {
         **summary,
