@@ -20,9 +20,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -172,6 +174,20 @@ class Hall(Record):
     phone: Phone
 
 
+class DisclosureOffice(Record):
+    """Where the county accepts applications for government information (依申请公开).
+
+    Shown on the kiosk's page about applying and on a 依申请公开 catalog row, and printed on the
+    application slip. Its `online_url` must be on the site's allowlist (checked with the site).
+    """
+
+    name: Text = Field(description="the accepting body, e.g. 禾川县人民政府办公室（政务公开办）")
+    address: Text = Field(description="where to hand in an application in person or by post")
+    hours: Text
+    phone: Phone
+    online_url: OptionalText = Field(default="", description="the online application form (becomes a QR code)")
+
+
 class Site(_UrlChecked):
     """The county: its halls, where its portal and online services live, where QR codes may go."""
 
@@ -182,7 +198,18 @@ class Site(_UrlChecked):
     online_service_base_url: str
     qr_allowed_hosts: list[HostName] = Field(min_length=1)
     halls: list[Hall] = Field(min_length=1)
+    disclosure_office: DisclosureOffice | None = None
     updated_at: dt.date
+
+    @field_validator("disclosure_office", mode="after")
+    @classmethod
+    def _office_url_is_allowed(cls, office: DisclosureOffice | None, info: ValidationInfo):
+        if office is not None and office.online_url:
+            try:
+                check_url(office.online_url, set(info.data.get("qr_allowed_hosts") or ()))
+            except ValueError as exc:
+                raise ValueError(f"online_url: {exc}") from None
+        return office
 
     @model_validator(mode="after")
     def _own_urls_are_allowed(self) -> Site:
@@ -197,6 +224,15 @@ class Site(_UrlChecked):
         if dupes:
             raise ValueError(f"duplicate hall id {', '.join(dupes)}")
         return self
+
+    @model_serializer(mode="wrap")
+    def _leave_out_a_missing_office(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """A county without a disclosure office publishes the same site record as before the
+        field existed, so terminals running older software keep accepting it."""
+        data = handler(self)
+        if data.get("disclosure_office", 0) is None:
+            del data["disclosure_office"]
+        return data
 
 
 class Domain(Record):

@@ -27,6 +27,7 @@ from flask import (
 from content_sync.schema import Document as DocumentModel
 from content_sync.schema import DocumentKind
 
+from . import apply as apply_facts
 from . import feedback
 from .content import Page
 from .errors import render_error
@@ -333,6 +334,17 @@ def catalog_item(item_id: str):
         guide=g.release.guide(item.guide_id) if item.guide_id else None,
         documents=g.release.documents(item.document_ids),
         crumbs=crumbs,
+        apply_facts=apply_facts,
+    )
+
+
+@bp.get("/apply")
+def apply():
+    """How to apply for information the government has not published (依申请公开)."""
+    return render_template(
+        "apply.html",
+        apply_facts=apply_facts,
+        crumbs=[("首页", url_for("public.home")), ("公开目录", url_for("public.catalog"))],
     )
 
 

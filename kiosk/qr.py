@@ -21,7 +21,9 @@ from content_sync.schema import check_url
 
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-KINDS = ("guide", "document")
+KINDS = ("guide", "document", "apply")
+# The one "record" of kind apply: the county's online application form for government information.
+APPLY_ONLINE = "online"
 
 
 def allowed_url(url: str | None, allowed_hosts: Iterable[str]) -> str | None:
@@ -61,6 +63,9 @@ def record_url(release, kind: str, record_id: str) -> str | None:
     elif kind == "document":
         record = release.document(record_id)
         url = record.url if record else None
+    elif kind == "apply" and record_id == APPLY_ONLINE:
+        office = release.site.disclosure_office
+        url = office.online_url if office else None
     else:
         return None
     return allowed_url(url, release.site.qr_allowed_hosts)

@@ -2,6 +2,8 @@
 
 GET  /qr/<kind>/<id>.svg      a guide's online-service code or a document's portal code
 POST /slips/guide/<id>        queue a slip; answers with a status fragment (or a page without JS)
+POST /slips/apply[/<item_id>] queue the notes on applying for information (申请须知), for a
+                              依申请公开 catalog row if one is named
 GET  /slips/jobs/<job_id>     the job's status; the fragment polls itself every second until done
 """
 
@@ -25,7 +27,7 @@ from flask import (
 
 from . import printing
 from .printing import queue
-from .qr import KINDS, QrCache, record_url
+from .qr import APPLY_ONLINE, KINDS, QrCache, record_url
 from .state_db import get_state
 
 bp = Blueprint("slips", __name__)
@@ -98,6 +100,15 @@ def qr_url_for(kind: str, record) -> str | None:
 
 
 @bp.app_template_global()
+def apply_qr_src() -> str | None:
+    """URL of the QR image for the county's online application form, or None (none, or off the allowlist)."""
+    release = g.get("release")
+    if release is None or record_url(release, "apply", APPLY_ONLINE) is None:
+        return None
+    return url_for("slips.qr", kind="apply", record_id=APPLY_ONLINE)
+
+
+@bp.app_template_global()
 def printing_enabled() -> bool:
     """True when this terminal has a printer (PRINTER is not "none")."""
     return _printing_enabled()
@@ -127,7 +138,39 @@ def _job_context(job: queue.Job) -> dict:
     message = None
     if job.status == "failed":
         message = FAILURE_MESSAGES.get(job.error_kind or "", DEFAULT_FAILURE)
-    return {"job": job, "guide": guide, "failure": message, "polling": not job.finished}
+    return {
+        "job": job,
+        "guide": guide,
+        "applying": job.kind == queue.APPLY_KIND,
+        "failure": message,
+        "polling": not job.finished,
+    }
+
+
+def _enqueue(kind: str, record_id: str, context: dict):
+    """Queue a citizen's slip and answer with its status (or why it was not queued)."""
+    if not _printing_enabled():
+        return _fragment_or_page(
+            "slips/_job.html", 503, job=None, failure=FAILURE_MESSAGES["disabled"], polling=False, **context
+        )
+    cfg = current_app.config
+    try:
+        per_session, per_minute = int(cfg["PRINT_LIMIT_PER_SESSION"]), int(cfg["PRINT_LIMIT_PER_MINUTE"])
+    except (TypeError, ValueError):
+        per_session, per_minute = 3, 6
+    try:
+        job = queue.enqueue(_state(), record_id, _session_id(), per_session, per_minute, kind=kind)
+    except queue.RateLimited as exc:
+        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit)
+        # htmx swaps only 2xx answers; a plain form post gets the honest status.
+        status = 200 if request.headers.get("HX-Request") else 429
+        return _fragment_or_page("slips/_job.html", status, job=None, failure=message, polling=False, **context)
+    worker = printing.get_worker()
+    if worker is not None:
+        worker.wake()
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("slips.job_status", job_id=job.id), code=303)
+    return _fragment_or_page("slips/_job.html", **_job_context(job))
 
 
 @bp.post("/slips/guide/<guide_id>")
@@ -138,28 +181,23 @@ def print_guide(guide_id: str):
     guide = release.guide(guide_id)
     if guide is None:
         abort(404)
-    if not _printing_enabled():
-        return _fragment_or_page(
-            "slips/_job.html", 503, job=None, guide=guide, failure=FAILURE_MESSAGES["disabled"], polling=False
-        )
-    cfg = current_app.config
-    try:
-        per_session, per_minute = int(cfg["PRINT_LIMIT_PER_SESSION"]), int(cfg["PRINT_LIMIT_PER_MINUTE"])
-    except (TypeError, ValueError):
-        per_session, per_minute = 3, 6
-    try:
-        job = queue.enqueue(_state(), guide.id, _session_id(), per_session, per_minute)
-    except queue.RateLimited as exc:
-        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit)
-        # htmx swaps only 2xx answers; a plain form post gets the honest status.
-        status = 200 if request.headers.get("HX-Request") else 429
-        return _fragment_or_page("slips/_job.html", status, job=None, guide=guide, failure=message, polling=False)
-    worker = printing.get_worker()
-    if worker is not None:
-        worker.wake()
-    if not request.headers.get("HX-Request"):
-        return redirect(url_for("slips.job_status", job_id=job.id), code=303)
-    return _fragment_or_page("slips/_job.html", **_job_context(job))
+    return _enqueue("guide", guide.id, {"guide": guide, "applying": False})
+
+
+@bp.post("/slips/apply")
+@bp.post("/slips/apply/<item_id>")
+def print_apply(item_id: str | None = None):
+    """The notes on applying for information; named after a 依申请公开 catalog row if one is given."""
+    release = g.get("release")
+    if release is None:
+        abort(404)
+    record_id = queue.APPLY_RECORD
+    if item_id is not None:
+        item = release.catalog_item(item_id) if _ID.match(item_id) else None
+        if item is None or item.form != "依申请公开":
+            abort(404)
+        record_id = item.id
+    return _enqueue(queue.APPLY_KIND, record_id, {"guide": None, "applying": True})
 
 
 @bp.get("/slips/jobs/<int:job_id>")

@@ -31,6 +31,7 @@ ROUTES = [
     "/domains/social?c1=" + quote("基金管理"),
     "/catalog/c-social-001",
     "/catalog/c-social-003",
+    "/apply",
     "/documents",
     "/documents/list/" + quote("通知公告"),
     "/documents/d-0001",

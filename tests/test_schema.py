@@ -18,6 +18,7 @@ from content_sync.errors import Problem, SchemaError
 from content_sync.schema import (
     Attachment,
     CatalogItem,
+    DisclosureOffice,
     Document,
     Domain,
     Guide,
@@ -44,7 +45,20 @@ from tests.county_source import (
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "content-format.md"
 SCHEMA_DIR = ROOT / "docs" / "schema"
-MODELS = [Site, Hall, Domain, CatalogItem, Guide, Material, Step, Document, Attachment, LifeEvent, SynonymGroup]
+MODELS = [
+    Site,
+    Hall,
+    DisclosureOffice,
+    Domain,
+    CatalogItem,
+    Guide,
+    Material,
+    Step,
+    Document,
+    Attachment,
+    LifeEvent,
+    SynonymGroup,
+]
 
 
 def problems_of(root: Path) -> list[Problem]:

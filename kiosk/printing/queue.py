@@ -48,6 +48,10 @@ STUCK_PRINTING_GRACE_SECONDS = 30
 PRINTING_HOLD_SECONDS = 120
 # record_id of an operator's test slip (kind 'test').
 TEST_RECORD = "test-slip"
+# kind and record_id of the application notes (申请须知) printed from /apply; from a 依申请公开
+# catalog row the record_id is that row's id.
+APPLY_KIND = "apply"
+APPLY_RECORD = "apply"
 
 
 def now() -> dt.datetime:

@@ -1,4 +1,4 @@
-"""What a slip (告知单) says: built from a guide, drawn by kiosk.printing.render.
+"""What a slip (告知单) says: built from a guide (or the application notes), drawn by kiosk.printing.render.
 
 Kept apart from drawing so that the receipt image and the A4 PDF say exactly the same thing.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from content_sync.schema import Guide, Hall, Material, Site
+from content_sync.schema import CatalogItem, Guide, Hall, Material, Site
 
+from .. import apply
 from ..qr import allowed_url
 
 
@@ -142,3 +143,67 @@ def build_test_slip(hall: Hall | None, release_id: str, qr_url: str | None, prin
         Block("small", f"内容版本：{release_id or '无'}"),
     ]
     return Slip(blocks=tuple(blocks), qr_url=qr_url, title="打印测试")
+
+
+def build_apply_slip(
+    site: Site,
+    hall: Hall | None,
+    release_id: str,
+    printed_at: dt.datetime,
+    item: CatalogItem | None = None,
+) -> Slip:
+    """How to apply for government information (依申请公开), to take to the office or home.
+
+    With `item` (a 依申请公开 catalog row) the slip also names the information to ask for.
+    """
+    office = site.disclosure_office
+    blocks: list[Block] = []
+    if hall is not None:
+        blocks.append(Block("subtitle", hall.name))
+    blocks.append(Block("subtitle", "申请须知"))
+    blocks.append(Block("title", "申请政府信息公开"))
+    blocks.append(Block("small", apply.WHAT))
+    if item is not None:
+        blocks.append(Block("heading", "您要申请的信息"))
+        blocks.append(Block("text", item.name))
+        blocks.append(Block("small", f"由{item.publisher}公开"))
+    blocks.append(Block("rule"))
+
+    blocks.append(Block("heading", "在哪里申请"))
+    if office is not None:
+        blocks.append(Block("text", office.name))
+        blocks.append(Block("text", office.address))
+        blocks.append(Block("heading", "办公时间"))
+        blocks.append(Block("text", office.hours))
+        blocks.append(Block("heading", "咨询电话"))
+        blocks.append(Block("text", office.phone))
+    else:
+        blocks.append(Block("text", apply.NO_OFFICE))
+
+    blocks.append(Block("heading", f"请带上（{len(apply.BRING)} 项）"))
+    for number, thing in enumerate(apply.BRING, start=1):
+        details = [f"{thing.form}，{'必需' if thing.required else thing.when}"]
+        blocks.append(Block("check", f"{number}. {thing.name}", tuple(details)))
+    blocks.append(Block("heading", "申请时写清楚"))
+    for point in apply.STATE:
+        blocks.append(Block("bullet", point))
+    blocks.append(Block("small", apply.HELP))
+    blocks.append(Block("heading", "多久答复"))
+    blocks.append(Block("text", apply.REPLY))
+    blocks.append(Block("heading", "收费"))
+    blocks.append(Block("text", apply.FEE))
+
+    qr_url = allowed_url(office.online_url, site.qr_allowed_hosts) if office is not None else None
+    if qr_url:
+        blocks.append(Block("rule"))
+        blocks.append(Block("qr", qr_url, ("用手机扫码，在网上提交申请",)))
+
+    blocks.append(Block("rule"))
+    blocks.append(Block("small", f"打印时间：{printed_at.strftime('%Y-%m-%d %H:%M')}"))
+    blocks.append(Block("small", f"内容版本：{release_id}"))
+    return Slip(
+        blocks=tuple(blocks),
+        qr_url=qr_url,
+        title="申请政府信息公开",
+        meta={"release_id": release_id, **({"catalog_item_id": item.id} if item is not None else {})},
+    )

@@ -21,7 +21,7 @@ from ..content import ReleaseHolder
 from . import queue
 from .backends import Backend, PrinterSettings, PrintFailure, make_backend
 from .fonts import FontNotFoundError
-from .slip import build_slip, build_test_slip
+from .slip import build_apply_slip, build_slip, build_test_slip
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,15 @@ class PrintWorker:
                 return f"error: guide {job.record_id!r} is not in the current release"
             slip = build_slip(guide, release.hall(self.hall_id), release.site, release.id, self.clock())
             name = f"job-{job.id}-{guide.id}"
+        elif job.kind == queue.APPLY_KIND:
+            release = self.releases.current()
+            if release is None:
+                return "error: no content release to print from"
+            item = None if job.record_id == queue.APPLY_RECORD else release.catalog_item(job.record_id)
+            if job.record_id != queue.APPLY_RECORD and item is None:
+                return f"error: catalog item {job.record_id!r} is not in the current release"
+            slip = build_apply_slip(release.site, release.hall(self.hall_id), release.id, self.clock(), item)
+            name = f"job-{job.id}-apply"
         else:
             return f"error: unknown job kind {job.kind!r}"
         try:
