@@ -22,6 +22,7 @@ def _first(bundle) -> dict[str, str]:
     guide = bundle.guides[0]
     with_reading = {d.interprets for d in bundle.documents if d.interprets}
     document = next((d for d in bundle.documents if d.id in with_reading), bundle.documents[0])
+    on_application = next((c for c in bundle.catalog if c.form == "依申请公开"), bundle.catalog[0])
     return {
         "home": "/",
         "domain": f"/domains/{domain.id}/guides",
@@ -31,6 +32,8 @@ def _first(bundle) -> dict[str, str]:
         "search": "/search",
         "search-results": "/search?q=sb",
         "search-empty": "/search?q=" + quote("驾照"),
+        "catalog-apply": f"/catalog/{on_application.id}",
+        "apply": "/apply",
     }
 
 
