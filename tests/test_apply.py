@@ -132,6 +132,11 @@ def test_an_on_application_row_names_the_office_and_offers_the_notes(client):
     assert "/slips/apply" not in proactive and OFFICE.name not in proactive
 
 
+def test_the_catalog_offers_to_apply_and_the_guides_do_not(client):
+    assert 'href="/apply"' in _text(client.get("/catalog"))
+    assert 'href="/apply"' not in _text(client.get("/guides/domains"))
+
+
 def test_a_search_that_finds_nothing_offers_to_apply(client):
     body = _text(client.get("/search", query_string={"q": "县里修水库的预算明细"}, headers=HX))
     assert 'href="/apply"' in body
