@@ -13,47 +13,27 @@ import pytest
 from PIL import Image
 
 from content_sync.errors import SchemaError
-from content_sync.release import activate, build_release
-from content_sync.schema import DisclosureOffice, Site
+from content_sync.schema import Site
 from content_sync.sources import read_source_dir
 from kiosk import apply as apply_facts
-from kiosk import create_app
 from kiosk.printing import queue, render
 from kiosk.printing.backends import PrinterSettings
 from kiosk.printing.slip import build_apply_slip
 from kiosk.printing.worker import PrintWorker
 
+from .apply_fixtures import OFFICE, ON_APPLICATION, ONLINE, PROACTIVE, make_apply_app
 from .factories import make_site
 from .printing_fixtures import rasterise_svg, read_qr
 from .ui_fixtures import make_ui_bundle
 
 HX = {"HX-Request": "true"}
-ONLINE = "https://www.ceshi.gov.example/zwgk/ysqgk/"
-OFFICE = DisclosureOffice(
-    name="测试县人民政府办公室（政务公开办）",
-    address="测试县人民路1号政务服务中心一楼依申请公开窗口",
-    hours="周一至周五 9:00–17:00",
-    phone="0999-6000018",
-    online_url=ONLINE,
-)
-ON_APPLICATION = "c-social-003"  # a 依申请公开 row of the UI county
-PROACTIVE = "c-social-001"
 PRINTED_AT = dt.datetime(2026, 3, 2, 10, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 SAMPLE = Path(__file__).resolve().parent.parent / "demo" / "county"
 
 
-def _app(tmp_path, office: DisclosureOffice | None, **config):
-    bundle = make_ui_bundle()
-    bundle.site = bundle.site.model_copy(update={"disclosure_office": office})
-    root = tmp_path / "data"
-    activate(root, build_release(bundle, root))
-    base = {"TESTING": True, "DATA_DIR": str(root), "CACHE_DIR": str(tmp_path / "cache"), "WTF_CSRF_ENABLED": False}
-    return create_app({**base, **config})
-
-
 @pytest.fixture
 def client(tmp_path):
-    return _app(tmp_path, OFFICE, PRINTER="file").test_client()
+    return make_apply_app(tmp_path, OFFICE, PRINTER="file").test_client()
 
 
 def _text(response) -> str:
@@ -114,7 +94,7 @@ def test_the_code_on_the_page_opens_the_online_form(client):
 
 
 def test_without_an_office_the_page_sends_the_citizen_to_the_window(tmp_path):
-    client = _app(tmp_path, None, PRINTER="none").test_client()
+    client = make_apply_app(tmp_path, None, PRINTER="none").test_client()
     body = _text(client.get("/apply"))
     assert apply_facts.NO_OFFICE in body and "0999-6000001" in body  # the hall's phone
     assert "/qr/apply/" not in body  # no online form, no code
