@@ -22,7 +22,8 @@ def _first(bundle) -> dict[str, str]:
     guide = bundle.guides[0]
     with_reading = {d.interprets for d in bundle.documents if d.interprets}
     document = next((d for d in bundle.documents if d.id in with_reading), bundle.documents[0])
-    on_application = next((c for c in bundle.catalog if c.form == "依申请公开"), bundle.catalog[0])
+    shown = [c for c in bundle.catalog if c.status != "涉密不予公开"]
+    on_application = next((c for c in shown if c.form == "依申请公开"), shown[0])
     return {
         "home": "/",
         "domain": f"/domains/{domain.id}/guides",
