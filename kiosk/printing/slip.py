@@ -60,6 +60,17 @@ def time_limit(guide: Guide) -> str:
     return "以窗口告知为准"
 
 
+def _code_and_footer(qr_url: str | None, caption: str, printed_at: dt.datetime, version: str) -> list[Block]:
+    """The QR code (if any) under a rule, then when the slip was printed and from which content."""
+    blocks = [Block("rule"), Block("qr", qr_url, (caption,))] if qr_url else []
+    return [
+        *blocks,
+        Block("rule"),
+        Block("small", f"打印时间：{printed_at.strftime('%Y-%m-%d %H:%M')}"),
+        Block("small", f"内容版本：{version}"),
+    ]
+
+
 def build_slip(
     guide: Guide,
     hall: Hall | None,
@@ -108,13 +119,12 @@ def build_slip(
     blocks.append(Block("text", guide.fee))
 
     qr_url = allowed_url(guide.online_url, site.qr_allowed_hosts)
-    if qr_url:
-        blocks.append(Block("rule"))
-        blocks.append(Block("qr", qr_url, ("用手机扫码，在网上办理",)))
-
-    blocks.append(Block("rule"))
-    blocks.append(Block("small", f"打印时间：{printed_at.strftime('%Y-%m-%d %H:%M')}"))
-    blocks.append(Block("small", f"内容版本：{release_id}（指南更新于 {guide.updated_at.isoformat()}）"))
+    blocks += _code_and_footer(
+        qr_url,
+        "用手机扫码，在网上办理",
+        printed_at,
+        f"{release_id}（指南更新于 {guide.updated_at.isoformat()}）",
+    )
     blocks.append(Block("small", "以上内容如有变化，以窗口告知为准。"))
     return Slip(
         blocks=tuple(blocks),
@@ -194,13 +204,7 @@ def build_apply_slip(
     blocks.append(Block("text", apply.FEE))
 
     qr_url = allowed_url(office.online_url, site.qr_allowed_hosts) if office is not None else None
-    if qr_url:
-        blocks.append(Block("rule"))
-        blocks.append(Block("qr", qr_url, ("用手机扫码，在网上提交申请",)))
-
-    blocks.append(Block("rule"))
-    blocks.append(Block("small", f"打印时间：{printed_at.strftime('%Y-%m-%d %H:%M')}"))
-    blocks.append(Block("small", f"内容版本：{release_id}"))
+    blocks += _code_and_footer(qr_url, "用手机扫码，在网上提交申请", printed_at, release_id)
     return Slip(
         blocks=tuple(blocks),
         qr_url=qr_url,
