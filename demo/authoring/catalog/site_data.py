@@ -59,5 +59,16 @@ SITE = {
             "phone": "0999-6123303",
         },
     ],
+    # Where applications for information that is not published (依申请公开) are handed in.
+    "disclosure_office": {
+        "name": "禾川县人民政府办公室（县政务公开办公室）",
+        "address": (
+            "禾川县政务服务中心一楼政务公开专区“依申请公开”窗口（禾城镇新华路168号）；"
+            "邮寄请寄县人民政府办公室政务公开股，邮编 999100，信封上注明“政府信息公开申请”"
+        ),
+        "hours": WEEKDAY_HOURS,
+        "phone": "0999-6123018",
+        "online_url": PORTAL + "zwgk/ysqgk/",
+    },
     "updated_at": "2026-11-02",
 }
