@@ -185,6 +185,10 @@ def test_a_job_the_worker_never_took_is_failed_after_a_while(client, data_dir):
         ("get", "/slips/jobs/999999", 404),
         ("get", "/slips/jobs/-1", 404),
         ("post", "/slips/jobs/1", 405),
+        ("post", "/slips/apply/..%2F..", 404),
+        ("post", "/slips/apply/c-nope", 404),
+        ("get", "/slips/apply", 405),
+        ("get", "/qr/apply/nope.svg", 404),
     ],
 )
 def test_malformed_slip_requests_get_a_clear_status(client, method, path, status):
@@ -196,7 +200,12 @@ def test_malformed_slip_requests_get_a_clear_status(client, method, path, status
 def test_fuzzed_slip_requests_never_fail_the_server(client, tail, body):
     from urllib.parse import quote
 
-    for path in (f"/slips/guide/{quote(tail, safe='')}", f"/slips/jobs/{quote(tail, safe='')}"):
+    for path in (
+        f"/slips/guide/{quote(tail, safe='')}",
+        f"/slips/apply/{quote(tail, safe='')}",
+        f"/slips/jobs/{quote(tail, safe='')}",
+        f"/qr/apply/{quote(tail, safe='')}.svg",
+    ):
         response = client.post(path, data=body, headers=HX)
         assert response.status_code < 500, (path, response.status_code)
         response = client.get(path)
