@@ -32,10 +32,44 @@ def test_index_tokens_give_inner_words_before_the_word_in_sequence():
 
 
 def test_inner_words_of_any_length_are_indexed_unlike_jieba_search_mode():
-    analysis.add_words([("城乡居民基本养老保险参保登记", analysis.suggest_frequency("城乡居民基本养老保险参保登记"))])
-    tokens = analysis.index_tokens("城乡居民基本养老保险参保登记")
+    word = "城乡居民基本养老保险参保登记"
+    tok = analysis.tokenizer_for([(word, analysis.suggest_frequency(word))])
+    tokens = analysis.index_tokens(word, tok=tok)
     assert "养老保险" in tokens
-    assert tokens[-1] == "城乡居民基本养老保险参保登记"
+    assert tokens[-1] == word
+
+
+def test_a_releases_words_stay_with_its_own_tokenizer():
+    word = "禾川县柏树乡便民服务中心"
+    county = analysis.tokenizer_for([(word, analysis.suggest_frequency(word))])
+    other = analysis.tokenizer_for([("某某镇", analysis.suggest_frequency("某某镇"))])
+    assert analysis.query_tokens(word, county) == [word]
+    # Neither jieba's shared tokenizer nor another release's tokenizer learned the word.
+    assert word not in analysis.query_tokens(word)
+    assert word not in analysis.query_tokens(word, other)
+    assert analysis.query_tokens(word) == analysis.query_tokens(word, analysis.tokenizer_for([]))
+
+
+def test_building_in_a_process_that_built_other_content_gives_the_same_index(tmp_path):
+    """A long-lived process (tests, benchmarks, the operator's sync in the web app) builds each
+    release exactly as a fresh process would: no words carried over from an earlier build."""
+    from whoosh import index as whoosh_index
+
+    first, other = make_bundle(), make_bundle()
+    other.guides = [make_guide("g-social-09", name="柏树乡特色农产品展销摊位登记")]
+    other.catalog = []
+
+    def build(bundle, name):
+        root = tmp_path / name
+        release = build_release(bundle, root)
+        lexicon = json.loads((release / paths.RELEASE_INDEX / LEXICON_FILE).read_text(encoding="utf-8"))
+        with whoosh_index.open_dir(str(release / paths.RELEASE_INDEX)).reader() as reader:
+            terms = sorted((field, text) for field, text in reader.all_terms())
+        return lexicon["jieba_words"], terms
+
+    before = build(first, "a")
+    build(other, "b")
+    assert build(first, "c") == before
 
 
 def test_title_bigrams_cover_parts_jieba_does_not_know():

@@ -209,12 +209,12 @@ CREATE TABLE keys (key TEXT NOT NULL, n INTEGER NOT NULL, start INTEGER NOT NULL
 """
 
 
-def _word_starts(norm: str) -> list[int]:
+def _word_starts(norm: str, tok) -> list[int]:
     """Where words begin in a title: jieba's words and the dictionary words inside long ones
     (county names are single jieba words, yet 养老保险 inside one must start a suggestion too)."""
-    freq = analysis.jieba.dt.FREQ
+    freq = tok.FREQ
     starts: set[int] = set()
-    for word, start, _end in analysis.jieba.tokenize(norm):
+    for word, start, _end in tok.tokenize(norm):
         if not word.strip() or not (analysis.is_han(word) or word.isalnum()):
             continue
         starts.add(start)
@@ -226,14 +226,14 @@ def _word_starts(norm: str) -> list[int]:
 
 
 def _suggest_keys(
-    title: str, title_words: list[str], groups_by_term: dict[str, list[int]], groups: list[list[str]]
+    title: str, title_words: list[str], groups_by_term: dict[str, list[int]], groups: list[list[str]], tok
 ) -> set[tuple[str, int]]:
     """Prefix keys of one title: (key, start) with start 0 for the title's beginning, 1 for a
     later word or a synonym of a word in it. Latin keys hold initials and full pinyin."""
     norm = analysis.normalize(title)
     full, first = analysis.char_pinyin(norm)
     keys: set[tuple[str, int]] = set()
-    for start in _word_starts(norm):
+    for start in _word_starts(norm, tok):
         rank = 0 if start == 0 else 1
         keys.add((norm[start:].replace(" ", "")[:40], rank))
         keys.add(("".join(c for c in first[start:] if c.isalnum())[:30], rank))
@@ -265,7 +265,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         groups = _synonym_groups(db)
         words = _county_words(db, groups)
         jieba_words = [(w, analysis.suggest_frequency(w)) for w in words]
-        analysis.add_words(jieba_words)
+        tok = analysis.tokenizer_for(jieba_words)
         entries = list(read_entries(db))
         domains = [analysis.normalize(r[0]) for r in db.execute("SELECT name FROM domains")]
     finally:
@@ -277,9 +277,9 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     body_df: Counter[str] = Counter()
     title_df: Counter[str] = Counter()
     for e in entries:
-        title_words = analysis.index_tokens(e.title)
+        title_words = analysis.index_tokens(e.title, tok=tok)
         title_tokens = title_words + analysis.bigram_tokens(e.title)
-        body_tokens = analysis.index_tokens(e.body)
+        body_tokens = analysis.index_tokens(e.body, tok=tok)
         body_df.update(set(body_tokens))
         title_df.update(set(title_words))
         tokenized.append((e, title_tokens, body_tokens, title_words))
@@ -289,8 +289,8 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     )
     stop = set(boilerplate)
 
-    dept_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
-    topic_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text)))
+    dept_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text, tok=tok)))
+    topic_tokens = functools.lru_cache(maxsize=4096)(lambda text: " ".join(analysis.index_tokens(text, tok=tok)))
 
     phases["tokenize"] = time.perf_counter() - started - sum(phases.values())
 
@@ -307,12 +307,12 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
                 subkind=e.subkind,
                 validity=e.validity,
                 title=" ".join(title_tokens),
-                keywords=" ".join(analysis.index_tokens(e.keywords, bigrams=True)),
+                keywords=" ".join(analysis.index_tokens(e.keywords, bigrams=True, tok=tok)),
                 topic=topic_tokens(e.topic),
                 guide_id=e.guide_id,
                 body=" ".join(t for t in body_tokens if t not in stop),
                 dept=dept_tokens(e.dept),
-                number=" ".join(analysis.number_terms(e.number)) if e.number else "",
+                number=" ".join(analysis.number_terms(e.number, tok)) if e.number else "",
                 ini=" ".join(ini),
                 py=" ".join(py),
             )
@@ -355,7 +355,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
             ini_map[ini].append(w)
 
     phases["pinyin_map"] = time.perf_counter() - started - sum(phases.values())
-    _write_suggestions(index_dir / SUGGEST_DB, tokenized, groups)
+    _write_suggestions(index_dir / SUGGEST_DB, tokenized, groups, tok)
     phases["suggest"] = time.perf_counter() - started - sum(phases.values())
 
     summary = {
@@ -383,7 +383,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
     return summary
 
 
-def _write_suggestions(path: Path, tokenized, groups: list[list[str]]) -> None:
+def _write_suggestions(path: Path, tokenized, groups: list[list[str]], tok) -> None:
     groups_by_term: dict[str, list[int]] = defaultdict(list)
     for gi, g in enumerate(groups):
         for t in g:
@@ -396,7 +396,7 @@ def _write_suggestions(path: Path, tokenized, groups: list[list[str]]) -> None:
             stale = 1 if e.validity in ("失效", "废止") else 0
             rank = (stale * 10 + KIND_ORDER[e.kind]) * 1000 + min(len(e.title), 999)
             rows.append((n, e.id, e.kind, e.title, rank))
-            keys.extend((k, n, s) for k, s in _suggest_keys(e.title, title_words, groups_by_term, groups))
+            keys.extend((k, n, s) for k, s in _suggest_keys(e.title, title_words, groups_by_term, groups, tok))
         conn.executemany("INSERT INTO titles VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO keys VALUES (?, ?, ?)", sorted(keys))
         conn.execute("CREATE INDEX keys_by_key ON keys (key, start, n)")

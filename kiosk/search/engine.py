@@ -126,7 +126,8 @@ class SearchEngine:
         index_dir = self.path / paths.RELEASE_INDEX
         analysis.setup_jieba(cache_dir)
         lex = json.loads((index_dir / LEXICON_FILE).read_text(encoding="utf-8"))
-        analysis.add_words((w, f) for w, f in lex["jieba_words"])
+        # This release's own tokenizer: jieba's dictionary plus exactly the words the index was built with.
+        self.tok = analysis.tokenizer_for((w, f) for w, f in lex["jieba_words"])
         self.readings: dict[str, str] = lex["char_readings"]
         self.groups_of: dict[str, set[str]] = {}
         for group in lex["synonyms"]:
@@ -217,11 +218,10 @@ class SearchEngine:
         primary = self._names_query(weights)
         return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles > 0)
 
-    @staticmethod
-    def _cover(token: str) -> list[str]:
+    def _cover(self, token: str) -> list[str]:
         """Split a word into the likeliest dictionary words inside it (jieba's own best route
         through the word, with the whole word itself left out)."""
-        dt_ = analysis.jieba.dt
+        dt_ = self.tok
         n = len(token)
         dag = dt_.get_DAG(token)
         dag[0] = [j for j in dag[0] if j != n - 1] or [0]
@@ -346,7 +346,7 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
-        tokens = _join_single_characters(analysis.query_tokens(text), self.stopwords)
+        tokens = _join_single_characters(analysis.query_tokens(text, self.tok), self.stopwords)
         for position, token in enumerate(tokens):
             known_word = token in self.groups_of and analysis.is_han(token)
             for part in [token] if known_word else _SPLIT_ALNUM.findall(token):
