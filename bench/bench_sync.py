@@ -105,10 +105,15 @@ def generate_county(n_guides: int, seed: int = 7) -> ContentBundle:
     )
 
 
-def change_guides(bundle: ContentBundle, ids: set[str], tag: str) -> ContentBundle:
-    guides = [
-        g.model_copy(update={"summary": g.summary + f"（{tag}修订）"}) if g.id in ids else g for g in bundle.guides
-    ]
+def change_guides(bundle: ContentBundle, ids: set[str], tag: str, phones_only: bool = False) -> ContentBundle:
+    """A revised summary (indexed text), or with `phones_only` a new consulting phone (not indexed)."""
+
+    def changed(g: Guide) -> Guide:
+        if phones_only:
+            return g.model_copy(update={"consult_phone": f"0999-61{sum(map(ord, tag + g.id)) % 100000:05d}"})
+        return g.model_copy(update={"summary": g.summary + f"（{tag}修订）"})
+
+    guides = [changed(g) if g.id in ids else g for g in bundle.guides]
     return ContentBundle(site=bundle.site, domains=bundle.domains, catalog=bundle.catalog, guides=guides)
 
 
@@ -172,7 +177,12 @@ def main() -> None:
             )
             rng = random.Random(42)
             n_change = max(1, args.guides // 100)
-            for label, scattered in (("1 % change, scattered", True), ("1 % change, one department", False)):
+            cases = (
+                ("1 % change, scattered", True, False),
+                ("1 % change, one department", False, False),
+                ("1 % change, phone numbers only (index reused)", True, True),
+            )
+            for label, scattered, phones_only in cases:
                 results = []
                 for run in range(3):
                     if scattered:
@@ -180,7 +190,7 @@ def main() -> None:
                     else:
                         domain = bundle.guides[run * 997 % len(bundle.guides)].domain
                         ids = set(sorted(g.id for g in bundle.guides if g.domain == domain)[:n_change])
-                    bundle = change_guides(bundle, ids, f"{label}{run}")
+                    bundle = change_guides(bundle, ids, f"{label}{run}", phones_only)
                     publish_bundle(bundle, work / "repo", work / "keys")
                     results.append(timed_sync(terminal, settings))
                 assert all(r[2] == "updated" for r in results)

@@ -47,10 +47,32 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _build_search_index(db_path: Path, index_dir: Path, cache_dir: Path | None) -> None:
+def _build_search_index(db_path: Path, index_dir: Path, cache_dir: Path | None, root: Path) -> None:
     """The one place the release's search index is built: after content.sqlite is complete,
-    before checksums are taken (so the index files are listed in release.json)."""
-    build_index(db_path, index_dir, cache_dir=cache_dir)
+    before checksums are taken (so the index files are listed in release.json). The active
+    release's index is offered for reuse only if its files match its release.json."""
+    build_index(db_path, index_dir, cache_dir=cache_dir, previous=_verified_index(root))
+
+
+def _verified_index(root: Path) -> Path | None:
+    """The active release's index directory, if every file in it is listed in its release.json
+    with the right checksum (a damaged index is never copied into a new release)."""
+    release = paths.current_release(root)
+    if release is None:
+        return None
+    index_dir = release / paths.RELEASE_INDEX
+    try:
+        listed = read_manifest(release).get("files", {})
+        prefix = paths.RELEASE_INDEX + "/"
+        expected = {rel: digest for rel, digest in listed.items() if rel.startswith(prefix)}
+        present = {p.relative_to(release).as_posix() for p in _all_files(index_dir)}
+        if not expected or present != set(expected):
+            return None
+        if any(_sha256(release / rel) != digest for rel, digest in expected.items()):
+            return None
+    except (OSError, ValueError):
+        return None
+    return index_dir
 
 
 def _all_files(directory: Path) -> list[Path]:
@@ -85,7 +107,7 @@ def build_release(
             meta={"release_id": release_id, "content_version": content_version, "built_at": built_at},
         )
         faults.point("build:database")
-        _build_search_index(db_path, staging / paths.RELEASE_INDEX, cache_dir)
+        _build_search_index(db_path, staging / paths.RELEASE_INDEX, cache_dir, root)
         faults.point("build:index")
         files_dir = staging / paths.RELEASE_FILES
         files_dir.mkdir()

@@ -12,13 +12,15 @@ Nothing here is ever modified after the release is renamed into place.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
+import shutil
 import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import fields, index
@@ -30,6 +32,9 @@ from .lexicon import default_lexicon
 INDEX_VERSION = 1
 LEXICON_FILE = "lexicon.json"
 SUGGEST_DB = "suggest.sqlite"
+# The digest of everything the index is built from (see input_digest); an index whose inputs are
+# unchanged is copied from the previous release instead of being built again.
+INPUT_DIGEST_FILE = "input.sha256"
 KINDS = ("guide", "catalog", "document", "life_event")
 KIND_ORDER = {kind: i for i, kind in enumerate(("guide", "life_event", "catalog", "document"))}
 # A body word found in more than this share of all records is boilerplate (办理, 材料, 本县…):
@@ -246,30 +251,81 @@ def _suggest_keys(
     return {(k, s) for k, s in keys if k}
 
 
-def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Path | None = None) -> dict:
+def input_digest(entries: list[Entry], words: list[str], groups: list[list[str]], domains: list[str]) -> str:
+    """SHA-256 of everything an index is built from: the records' indexed text, the county's
+    words, synonyms and domains, the code and data of the index build, and the versions of the
+    libraries it uses. Equal digests mean the build would produce the same index."""
+    import jieba
+    import pypinyin
+    import whoosh
+
+    here = Path(__file__).resolve().parent
+    sources = sorted(here.rglob("*.py")) + sorted(here.rglob("*.json"))
+    code = [hashlib.sha256(source.read_bytes()).hexdigest() for source in sources]
+    libraries = [jieba.__version__, pypinyin.__version__, whoosh.versionstring()]
+    payload = [INDEX_VERSION, code, libraries, [asdict(e) for e in entries], words, groups, domains]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _reuse(previous: Path | None, index_dir: Path, digest: str) -> bool:
+    """Copy `previous` (a verified index of the release before) into `index_dir` if it was built
+    from the same inputs. Returns whether it did."""
+    if previous is None:
+        return False
+    try:
+        if (previous / INPUT_DIGEST_FILE).read_text(encoding="ascii").strip() != digest:
+            return False
+        shutil.copytree(previous, index_dir)
+    except OSError:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        return False
+    return True
+
+
+def build_index(
+    db_path: str | Path,
+    index_dir: str | Path,
+    cache_dir: str | Path | None = None,
+    previous: str | Path | None = None,
+) -> dict:
     """Build the search index of the release database `db_path` into the new directory `index_dir`.
 
-    `cache_dir` is where jieba keeps its dictionary cache (the kiosk's CACHE_DIR). Returns a
-    summary (counts, seconds) that is also written into lexicon.json.
+    `cache_dir` is where jieba keeps its dictionary cache (the kiosk's CACHE_DIR). `previous` is
+    the previous release's index, already verified against its release.json: when this release's
+    index would be built from exactly the same inputs (a change of phone numbers, opening hours
+    or fees, which the index does not hold), it is copied instead. Returns a summary (counts,
+    seconds, whether the index was reused) that is also written into lexicon.json when built.
     """
     started = time.perf_counter()
     phases: dict[str, float] = {}
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=False)
-    analysis.setup_jieba(cache_dir)
+    if index_dir.exists():
+        raise FileExistsError(index_dir)
     lex = default_lexicon()
-    analysis.load_pinyin_phrases(lex.pinyin_phrases)
 
     db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         groups = _synonym_groups(db)
         words = _county_words(db, groups)
-        jieba_words = [(w, analysis.suggest_frequency(w)) for w in words]
-        tok = analysis.tokenizer_for(jieba_words)
         entries = list(read_entries(db))
         domains = [analysis.normalize(r[0]) for r in db.execute("SELECT name FROM domains")]
     finally:
         db.close()
+    digest = input_digest(entries, words, groups, domains)
+    if _reuse(Path(previous) if previous is not None else None, index_dir, digest):
+        return {
+            "index_version": INDEX_VERSION,
+            "records": len(entries),
+            "by_kind": dict(Counter(e.kind for e in entries)),
+            "seconds": round(time.perf_counter() - started, 2),
+            "reused": True,
+        }
+    index_dir.mkdir(parents=True)
+    (index_dir / INPUT_DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+    analysis.setup_jieba(cache_dir)
+    analysis.load_pinyin_phrases(lex.pinyin_phrases)
+    jieba_words = [(w, analysis.suggest_frequency(w)) for w in words]
+    tok = analysis.tokenizer_for(jieba_words)
     phases["setup"] = time.perf_counter() - started
 
     # Pass 1: tokenize, count in how many records each body word occurs.
@@ -364,6 +420,7 @@ def build_index(db_path: str | Path, index_dir: str | Path, cache_dir: str | Pat
         "by_kind": dict(Counter(e.kind for e in entries)),
         "seconds": round(time.perf_counter() - started, 2),
         "phase_seconds": {name: round(seconds, 2) for name, seconds in phases.items()},
+        "reused": False,
     }
     lexicon = {
         **summary,
