@@ -57,6 +57,7 @@ def _capture_size(browser, calm: str, idle: str, screens: dict[str, str], size: 
     page.goto(calm + screens["guide"])
     page.locator("#bottombar .bar-elder").click()
     page.wait_for_selector("html.elder")
+    page.wait_for_load_state("load")
     shot("elder-guide")
     page.goto(calm + "/")
     shot("elder-home")

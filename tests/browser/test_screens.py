@@ -67,7 +67,12 @@ def test_elder_mode_makes_everything_larger_until_the_reset(portrait, calm_kiosk
     standard = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     tap(page, "#bottombar .bar-elder")
     page.wait_for_selector("html.elder")
+    # The class is in the new page's HTML before its stylesheet has loaded: wait for the load.
+    page.wait_for_load_state("load")
     assert page.url.endswith("/guides/g-social-01")
+    page.wait_for_function(
+        "s => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) > s * 1.2", arg=standard, timeout=5000
+    )
     elder = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert elder > standard * 1.2
     # Simpler layout: one column of tiles.
