@@ -203,3 +203,25 @@ class Timer:
 
     def __exit__(self, *exc):
         self.elapsed = time.monotonic() - self.start
+
+
+def kiosk_cli_fixture(portal, monkeypatch, tmp_path):
+    """Run `kiosk ...` configured through KIOSK_* variables, as systemd would (use as a fixture
+    named `kiosk`, beside `portal`)."""
+    from click.testing import CliRunner
+
+    from kiosk.cli import main as kiosk_main
+
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(portal.terminal))
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KIOSK_PORTAL_METADATA_URL", portal.server.metadata_url)
+    monkeypatch.setenv("KIOSK_PORTAL_TARGETS_URL", portal.server.targets_url)
+    monkeypatch.setenv("KIOSK_ROOT_METADATA", str(portal.keys_dir / "1.root.json"))
+    monkeypatch.setenv("KIOSK_SYNC_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("KIOSK_SYNC_RETRIES", "1")
+
+    def run(*args: str):
+        return CliRunner().invoke(kiosk_main, list(args))
+
+    return run

@@ -5,33 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from content_sync.sync_errors import PortalUnreachable
-from kiosk.cli import main as kiosk_main
 from kiosk.sync_cli import NO_CONTENT_EXIT
 
-from .sync_fixtures import edit_guide, free_port, make_county, portal_fixture
+from .sync_fixtures import edit_guide, free_port, kiosk_cli_fixture, make_county, portal_fixture
 
 portal = pytest.fixture(portal_fixture, name="portal")
-
-
-@pytest.fixture
-def kiosk(portal, monkeypatch, tmp_path):
-    """Run `kiosk ...` configured through KIOSK_* variables, as systemd would."""
-    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(portal.terminal))
-    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("KIOSK_PORTAL_METADATA_URL", portal.server.metadata_url)
-    monkeypatch.setenv("KIOSK_PORTAL_TARGETS_URL", portal.server.targets_url)
-    monkeypatch.setenv("KIOSK_ROOT_METADATA", str(portal.keys_dir / "1.root.json"))
-    monkeypatch.setenv("KIOSK_SYNC_TIMEOUT_SECONDS", "1")
-    monkeypatch.setenv("KIOSK_SYNC_RETRIES", "1")
-
-    def run(*args: str):
-        return CliRunner().invoke(kiosk_main, list(args))
-
-    return run
+kiosk = pytest.fixture(kiosk_cli_fixture, name="kiosk")
 
 
 def test_failed_sync_with_json_prints_a_failure_object_on_stdout(portal, kiosk, monkeypatch):

@@ -6,8 +6,10 @@ and the operator panel can read what happened. Only one worker takes jobs (kiosk
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_sync import state
@@ -103,6 +105,32 @@ class RateLimited(Exception):
         self.limit = limit
 
 
+@contextlib.contextmanager
+def _write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (BEGIN IMMEDIATE: checks and insert see the same queue); rolled back
+    if anything inside raises, committed otherwise (a `return` inside included)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _insert(
+    conn: sqlite3.Connection, kind: str, record_id: str, session: str | None, status: str, at: str | None = None
+) -> Job:
+    """Add a job and return it as stored."""
+    at = at or stamp()
+    row = conn.execute(
+        "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status, attempts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        (at, at, kind, record_id, session, status, 1 if status == "printing" else 0),
+    ).fetchone()
+    return _job(row)
+
+
 def enqueue(
     conn: sqlite3.Connection,
     record_id: str,
@@ -115,8 +143,7 @@ def enqueue(
 
     A second press while the same slip is still waiting returns the waiting job instead of a new one.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _write(conn):
         if session:
             pending = conn.execute(
                 "SELECT * FROM print_jobs WHERE session = ? AND kind = ? AND record_id = ?"
@@ -124,7 +151,6 @@ def enqueue(
                 (session, kind, record_id),
             ).fetchone()
             if pending is not None:
-                conn.execute("COMMIT")
                 return _job(pending)
             used = conn.execute(
                 "SELECT count(*) FROM print_jobs WHERE session = ? AND status != 'failed'", (session,)
@@ -137,18 +163,7 @@ def enqueue(
         ).fetchone()[0]
         if recent >= per_minute:
             raise RateLimited("minute", per_minute)
-        at = stamp()
-        cursor = conn.execute(
-            "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status)"
-            " VALUES (?, ?, ?, ?, ?, 'queued')",
-            (at, at, kind, record_id, session),
-        )
-        row = conn.execute("SELECT * FROM print_jobs WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        conn.execute("COMMIT")
-        return _job(row)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        return _insert(conn, kind, record_id, session, "queued")
 
 
 def get(conn: sqlite3.Connection, job_id: int) -> Job | None:
@@ -177,24 +192,13 @@ def enqueue_test(conn: sqlite3.Connection) -> Job:
 
     No rate limit (the operator is logged in), but a test slip still waiting is returned instead of a new one.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _write(conn):
         row = conn.execute(
             "SELECT * FROM print_jobs WHERE kind = 'test' AND status = 'queued' ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if row is None:
-            at = stamp()
-            cursor = conn.execute(
-                "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status)"
-                " VALUES (?, ?, 'test', ?, NULL, 'queued')",
-                (at, at, TEST_RECORD),
-            )
-            row = conn.execute("SELECT * FROM print_jobs WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        conn.execute("COMMIT")
-        return _job(row)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        if row is not None:
+            return _job(row)
+        return _insert(conn, "test", TEST_RECORD, None, "queued")
 
 
 def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
@@ -205,24 +209,11 @@ def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
     """
     moment = now()
     hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _write(conn):
         busy = conn.execute("SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?", (hold,)).fetchone()
         if busy is not None:
-            conn.execute("COMMIT")
             return None
-        at = stamp(moment)
-        cursor = conn.execute(
-            "INSERT INTO print_jobs (created_at, updated_at, kind, record_id, session, status, attempts)"
-            " VALUES (?, ?, 'test', ?, 'cli', 'printing', 1)",
-            (at, at, record_id),
-        )
-        row = conn.execute("SELECT * FROM print_jobs WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        conn.execute("COMMIT")
-        return _job(row)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        return _insert(conn, "test", record_id, "cli", "printing", at=stamp(moment))
 
 
 def last_test(conn: sqlite3.Connection) -> Job | None:
