@@ -65,7 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     data_dir = Path(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(data_dir)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+    if not (test_config and "SESSION_COOKIE_SAMESITE" in test_config):
+        # Flask's default is None (no SameSite): the kiosk's cookie is never sent with another site's request.
+        app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
 
     Htmx(app)
     CSRFProtect(app)

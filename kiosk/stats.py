@@ -20,12 +20,13 @@ them go backwards.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from content_sync import state
+
+from .search import querylog
 
 # print_jobs.kind of an operator's test slip (kiosk.printing.queue.enqueue_test).
 TEST_KIND = "test"
@@ -33,12 +34,11 @@ TEST_KIND = "test"
 # Owned by the operators part (component "admin"), next to audit_log and admin_auth.
 TOTALS_DDL = "CREATE TABLE stats_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
 
-_LONG_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
-
 
 def redact_query(query: str) -> str:
-    """Mask runs of 7 or more digits (phone numbers, ID-card numbers) in a logged query."""
-    return _LONG_DIGITS.sub(lambda m: "＊" * len(m.group()), query)
+    """Mask personal numbers in a logged query once more where operators read it (rows logged by
+    an older version were masked by a narrower rule)."""
+    return querylog.mask_numbers(query, mask="＊")
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:

@@ -26,6 +26,7 @@ from .. import monitoring, stats
 from ..config import SETTINGS
 from ..printing import get_worker
 from ..printing import queue as print_queue
+from ..security import safe_next
 from ..state_db import get_state
 from . import auth, bp, store
 from .jobs import JobRunning, get_jobs
@@ -104,13 +105,6 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _safe_next(value: str | None) -> str:
-    """Only a path inside the panel: never an open redirect."""
-    if value and value.startswith("/admin/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("admin.overview")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     conn = _state()
@@ -134,7 +128,7 @@ def login():
                 "pin": auth.pin_fingerprint(pin_hash),
                 "seen": store.now_utc().timestamp(),
             }
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("admin.overview"), prefix="/admin/"))
         if result.reason == "wrong_pin":
             code = 401
             error = (
