@@ -59,6 +59,13 @@ SETTINGS: list[Setting] = [
     Setting("PRINTER_TIMEOUT_SECONDS", 5, "Timeout for every exchange with the printer."),
     Setting("PRINT_LIMIT_PER_SESSION", 3, "Slips one citizen may print before the idle reset."),
     Setting("PRINT_LIMIT_PER_MINUTE", 6, "Slips the terminal prints per minute at most."),
+    Setting(
+        "PRINT_COOLDOWN_SECONDS",
+        60,
+        "After PRINT_LIMIT_PER_SESSION slips in a row (each within this many seconds of the last), the terminal"
+        " waits this long before the next, whichever session asks: the idle reset does not undo the limit."
+        " 0 turns the wait off.",
+    ),
     Setting("FONT_PATH", "", "CJK font for slips; empty: search the usual Noto Sans CJK SC locations."),
     # --- operators
     Setting("ADMIN_PIN_HASH", "", "Hash of the operator PIN (kiosk set-pin writes it); empty: panel disabled."),
