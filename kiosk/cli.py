@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import create_app
+from .security import WAITRESS_LIMITS
 
 
 class AppState:
@@ -56,7 +57,7 @@ def serve(state: AppState, host: str, port: int, threads: int) -> None:
 
     app = state.app
     click.echo(f"serving {app.config['DATA_DIR']} at http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk", **WAITRESS_LIMITS)
 
 
 @main.command()
@@ -120,7 +121,7 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
     )
     click.echo(f"5. kiosk at http://127.0.0.1:{port}/")
     try:
-        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk", **WAITRESS_LIMITS)
     finally:
         server.stop()
 

@@ -49,6 +49,9 @@ MAX_PATH_BYTES = 8192
 MAX_QUERY_BYTES = 8192
 MAX_BODY_BYTES = 64 * 1024
 MAX_NEXT_CHARS = 512
+# What waitress itself lets through (its own 431/413 answers carry no lock-down headers: they are
+# plain text with no script or link, see docs/operations.md).
+WAITRESS_LIMITS = {"max_request_header_size": 32 * 1024, "max_request_body_size": 1024 * 1024}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?"
@@ -100,7 +103,6 @@ class RequestGuard:
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(_REFUSAL_PAGE))),
             ("Cache-Control", "no-store"),
-            ("Connection", "close"),
         ]
         start_response(status, headers)
         return [_REFUSAL_PAGE]
