@@ -90,7 +90,8 @@ def _require_operator():
         return None
     if _operator_ok():
         return None
-    target = url_for("admin.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    back = safe_next(request.full_path.rstrip("?"), "", prefix="/admin/") if request.method == "GET" else ""
+    target = url_for("admin.login", next=back or None)
     if request.headers.get("HX-Request"):
         response = Response(status=401)
         response.headers["HX-Redirect"] = target
