@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,11 +16,12 @@ from pathlib import Path
 
 import click
 
-from . import monitoring, stats
+from . import stats
 from .admin import auth
 from .cli import AppState, main, pass_state
-from .config import load_toml
+from .config import write_setting
 from .state_db import open_state
+from .status import status_of
 
 HEALTH_EXIT = {"ok": 0, "degraded": 1, "failing": 3}
 EXIT_UNREACHABLE = 4
@@ -102,34 +100,9 @@ def prune_search_log_command(state_: AppState) -> None:
 
 # --- set-pin
 
-_PIN_LINE = re.compile(r"^\s*admin_pin_hash\s*=.*$", re.IGNORECASE | re.MULTILINE)
-
-
 def write_pin_hash(path: Path, pin_hash: str) -> None:
-    """Set admin_pin_hash in a TOML settings file, replacing an existing line; atomic, mode kept."""
-    line = f'admin_pin_hash = "{pin_hash}"'
-    try:
-        text = path.read_text(encoding="utf-8")
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        text, mode = "", 0o640
-    if _PIN_LINE.search(text):
-        text = _PIN_LINE.sub(lambda _m: line, text, count=1)
-    else:
-        text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if load_toml(path).get("ADMIN_PIN_HASH") != pin_hash:  # the file must still parse, with our value
-        raise click.ClickException(f"{path}: the PIN line was not read back; check the file by hand")
+    """Set admin_pin_hash in a TOML settings file (kiosk.config owns the file's format)."""
+    write_setting(path, "ADMIN_PIN_HASH", pin_hash)
 
 
 @main.command("set-pin")
@@ -158,7 +131,7 @@ def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
         write_pin_hash(settings_file, pin_hash)
     except OSError as exc:
         raise click.ClickException(f"{settings_file}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # load_toml: the file has other problems
+    except ValueError as exc:  # SettingsError: the file has other problems
         raise click.ClickException(str(exc)) from None
     click.echo(f"PIN hash written to {settings_file}; restart kiosk-web to use it")
 
@@ -199,7 +172,7 @@ def healthz(state_: AppState, url: str | None, timeout: float, wait: float, as_j
     if url:
         report = _fetch_health(url, timeout, wait)
     else:
-        report = monitoring.status_for_app(state_.app).as_dict()
+        report = status_of(state_.app).as_dict()
     if quiet:
         pass
     elif as_json:

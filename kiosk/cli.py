@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import create_app
+from .config import settings_of
 
 
 class AppState:
@@ -55,7 +56,7 @@ def serve(state: AppState, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     app = state.app
-    click.echo(f"serving {app.config['DATA_DIR']} at http://{host}:{port}/")
+    click.echo(f"serving {settings_of(app).DATA_DIR} at http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk")
 
 

@@ -8,11 +8,13 @@ from flask import Flask, current_app, g
 
 from content_sync import paths, state
 
+from .config import settings_of
+
 
 def open_state(app: Flask) -> sqlite3.Connection:
     """A connection of its own to `app`'s state database, which the caller closes: for code
     outside a request (CLI commands, the metrics collector)."""
-    return state.connect(paths.state_db(app.config["DATA_DIR"]))
+    return state.connect(paths.state_db(settings_of(app).DATA_DIR))
 
 
 def get_state() -> sqlite3.Connection:

@@ -11,7 +11,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from content_sync import paths, state
 from content_sync.release import activate, build_release
-from kiosk import create_app, monitoring, stats
+from kiosk import create_app, stats
+from kiosk.status import terminal_status
 
 from .factories import make_bundle
 from .ops_fixtures import recorded_state
@@ -90,7 +91,7 @@ def test_healthz_without_content_is_failing_503(tmp_path):
 
 def test_a_damaged_release_manifest_is_reported(data_dir):
     (paths.current_release(data_dir) / paths.RELEASE_MANIFEST).write_text("{not json")
-    status = monitoring.terminal_status(data_dir, state.connect(paths.state_db(data_dir)), 3)
+    status = terminal_status(data_dir, state.connect(paths.state_db(data_dir)), 3)
     assert (status.status, status.problems) == ("failing", ["release_unreadable"])
 
 
@@ -131,7 +132,7 @@ def test_terminal_status_at_a_given_moment(data_dir):
     built = paths.current_release(data_dir)
     conn = state.connect(paths.state_db(data_dir))
     later = NOW + dt.timedelta(days=4)
-    status = monitoring.terminal_status(data_dir, conn, 3, now=later)
+    status = terminal_status(data_dir, conn, 3, now=later)
     assert status.release_id == built.name and status.stale and status.problems == ["content_stale"]
 
 

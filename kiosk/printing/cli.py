@@ -15,6 +15,7 @@ import sys
 import click
 
 from ..cli import AppState, main, pass_state
+from ..config import settings_of
 from ..content import ReleaseHolder
 from ..state_db import open_state
 from . import queue
@@ -38,7 +39,7 @@ def _refuse(as_json: bool, kind: str, message: str, code: int = PRINT_FAILED_EXI
 
 def _settings(app) -> PrinterSettings:
     try:
-        return PrinterSettings.from_config(app.config)
+        return PrinterSettings.from_config(settings_of(app).as_dict())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -61,12 +62,12 @@ def print_test(state_obj: AppState, guide_id: str, as_json: bool) -> None:
     app is stopped; refuses (exit 5) while a job in the print queue is printing."""
     app = state_obj.app
     try:
-        settings = PrinterSettings.from_config(app.config)
+        settings = PrinterSettings.from_config(settings_of(app).as_dict())
     except ValueError as exc:
         _refuse(as_json, "settings", str(exc))
-    release = ReleaseHolder(app.config["DATA_DIR"]).current()
+    release = ReleaseHolder(settings_of(app).DATA_DIR).current()
     now = dt.datetime.now().astimezone()
-    hall = release.hall(app.config["HALL_ID"]) if release else None
+    hall = release.hall(settings_of(app).HALL_ID) if release else None
     if guide_id:
         guide = release.guide(guide_id) if release else None
         if guide is None:

@@ -12,6 +12,7 @@ import json
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
 
+from ..config import current_settings
 from ..errors import render_error
 from ..state_db import get_state
 from . import KIND_LABELS, KINDS, EngineCache, SearchEngine, querylog
@@ -31,7 +32,7 @@ def engine() -> SearchEngine | None:
     """The engine of the request's release (cached per release realpath in app.extensions)."""
     cache = current_app.extensions.get("kiosk.search")
     if cache is None:
-        cache = current_app.extensions["kiosk.search"] = EngineCache(current_app.config["CACHE_DIR"])
+        cache = current_app.extensions["kiosk.search"] = EngineCache(current_settings().CACHE_DIR)
     return cache.get(g.release.path) if g.release is not None else None
 
 
@@ -82,7 +83,7 @@ def search():
     context = {"q": q, "result": None, "log_id": None, "unavailable": eng is None, "labels": KIND_LABELS}
     context["next_steps"] = NEXT_STEPS
     if q and eng is not None:
-        result = eng.search(q, limit=int(current_app.config["SEARCH_LIMIT"]))
+        result = eng.search(q, limit=current_settings().SEARCH_LIMIT)
         context["result"] = result
         context["log_id"] = querylog.record_search(
             get_state(),
@@ -90,7 +91,7 @@ def search():
             result.total,
             result.took_ms,
             "screen",
-            retention_days=int(current_app.config["SEARCH_LOG_RETENTION_DAYS"]),
+            retention_days=current_settings().SEARCH_LOG_RETENTION_DAYS,
             tag=querylog.session_tag(current_app.secret_key or "", session.get("sid"), q),
         )
     if not q:
