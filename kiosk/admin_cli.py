@@ -18,7 +18,7 @@ import click
 
 from . import stats
 from .admin import auth
-from .cli import AppState, main, pass_state
+from .commands import AppState, pass_state
 from .config import write_setting
 from .state_db import open_state
 from .status import status_of
@@ -34,7 +34,7 @@ def _echo_json(data) -> None:
 # --- stats
 
 
-@main.command("stats")
+@click.command("stats")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -82,7 +82,7 @@ def stats_command(state_: AppState, since: dt.datetime | None, everything: bool,
             click.echo(f"  {value:>6}  {key}" if isinstance(value, int) else f"  {key}  {value}")
 
 
-@main.command("prune-search-log")
+@click.command("prune-search-log")
 @pass_state
 def prune_search_log_command(state_: AppState) -> None:
     """Delete queries older than SEARCH_LOG_RETENTION_DAYS (kiosk-sync.service runs this nightly)."""
@@ -100,12 +100,13 @@ def prune_search_log_command(state_: AppState) -> None:
 
 # --- set-pin
 
+
 def write_pin_hash(path: Path, pin_hash: str) -> None:
     """Set admin_pin_hash in a TOML settings file (kiosk.config owns the file's format)."""
     write_setting(path, "ADMIN_PIN_HASH", pin_hash)
 
 
-@main.command("set-pin")
+@click.command("set-pin")
 @click.option(
     "--file",
     "settings_file",
@@ -160,7 +161,7 @@ def _fetch_health(url: str, timeout: float, wait: float) -> dict:
         time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
-@main.command("healthz")
+@click.command("healthz")
 @click.option("--url", help="Ask the running web app instead, e.g. http://127.0.0.1:8080 (checks that it answers).")
 @click.option("--timeout", default=5.0, show_default=True, type=float, help="Seconds to wait for --url.")
 @click.option("--wait", default=0.0, show_default=True, type=float, help="With --url: keep trying this many seconds.")
@@ -189,3 +190,7 @@ def healthz(state_: AppState, url: str | None, timeout: float, wait: float, as_j
         for problem in report["problems"]:
             click.echo(f"problem: {problem}")
     raise click.exceptions.Exit(HEALTH_EXIT.get(report["status"], 1))
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [stats_command, prune_search_log_command, set_pin, healthz]

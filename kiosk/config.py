@@ -52,8 +52,12 @@ class Settings:
     HALL_ID: str = setting("", "Which hall of site.json this terminal stands in; empty: the first hall.")
     SECRET_KEY: str = setting("", "Signs the session cookie; empty: generated once and kept in DATA_DIR.")
     # --- sync
-    PORTAL_METADATA_URL: str = setting("", "Base URL of the county's TUF metadata, e.g. https://www.x.gov.cn/kiosk/metadata/")
-    PORTAL_TARGETS_URL: str = setting("", "Base URL of the county's TUF targets, e.g. https://www.x.gov.cn/kiosk/targets/")
+    PORTAL_METADATA_URL: str = setting(
+        "", "Base URL of the county's TUF metadata, e.g. https://www.x.gov.cn/kiosk/metadata/"
+    )
+    PORTAL_TARGETS_URL: str = setting(
+        "", "Base URL of the county's TUF targets, e.g. https://www.x.gov.cn/kiosk/targets/"
+    )
     ROOT_METADATA: str = setting("/etc/kiosk/root.json", "The county's root metadata the terminal was installed with.")
     SYNC_TIMEOUT_SECONDS: float = setting(30, "Socket timeout for each request to the portal.")
     SYNC_RETRIES: int = setting(3, "Attempts per download before a sync gives up.")

@@ -16,7 +16,7 @@ from content_sync.release import rollback as rollback_release
 from content_sync.sync import SyncSettings, sync_lock
 from content_sync.sync import sync as run_sync
 
-from .cli import AppState, main, pass_state
+from .commands import AppState, fail, pass_state
 from .config import Settings, settings_of
 from .status import status_of
 
@@ -39,21 +39,7 @@ def sync_settings(settings: Settings) -> SyncSettings:
 NO_CONTENT_EXIT = 3
 
 
-def failure_json(kind: str, error: str) -> str:
-    """The JSON a command prints on standard output when it fails."""
-    return json.dumps({"ok": False, "error_kind": kind, "error": error}, ensure_ascii=False)
-
-
-def _fail(exc: ContentSyncError, as_json: bool = False) -> None:
-    kind = getattr(exc, "kind", "error")
-    if as_json:
-        click.echo(failure_json(kind, str(exc)))
-    click.echo(f"error ({kind}): {exc}", err=True)
-    click.echo("the terminal keeps serving its current release", err=True)
-    raise click.exceptions.Exit(exc.exit_code)
-
-
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def sync(state: AppState, as_json: bool) -> None:
@@ -62,8 +48,7 @@ def sync(state: AppState, as_json: bool) -> None:
     try:
         result = run_sync(Path(settings.DATA_DIR), sync_settings(settings))
     except ContentSyncError as exc:
-        _fail(exc, as_json)
-        return
+        fail(exc, as_json, note="the terminal keeps serving its current release")
     if as_json:
         click.echo(json.dumps({"ok": True, **result.__dict__}, ensure_ascii=False))
     elif result.outcome == "unchanged":
@@ -76,7 +61,7 @@ def sync(state: AppState, as_json: bool) -> None:
         )
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def rollback(state: AppState, as_json: bool) -> None:
@@ -86,17 +71,14 @@ def rollback(state: AppState, as_json: bool) -> None:
         with sync_lock(root):
             release = rollback_release(root)
     except ContentSyncError as exc:
-        if as_json:
-            click.echo(failure_json(getattr(exc, "kind", "error"), str(exc)))
-        click.echo(f"error: {exc}", err=True)
-        raise click.exceptions.Exit(exc.exit_code) from None
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps({"ok": True, "release_id": release.name}, ensure_ascii=False))
     else:
         click.echo(f"rolled back: release {release.name} is active")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @pass_state
 def status(state: AppState, as_json: bool) -> None:
@@ -130,3 +112,7 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo("last sync: never")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [sync, rollback, status]

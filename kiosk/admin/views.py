@@ -138,9 +138,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         if result.reason == "wrong_pin":
             code = 401
-            error = (
-                f"PIN不正确。再错 {result.failures_left} 次，管理页面将锁定 {config.ADMIN_LOCKOUT_MINUTES} 分钟。"
-            )
+            error = f"PIN不正确。再错 {result.failures_left} 次，管理页面将锁定 {config.ADMIN_LOCKOUT_MINUTES} 分钟。"
         elif result.reason == "locked":
             code = 429
         elif result.reason == "disabled":

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from ..cli import AppState, main, pass_state
+from ..commands import AppState, pass_state
 from ..config import settings_of
 from ..content import ReleaseHolder
 from ..state_db import open_state
@@ -53,7 +53,7 @@ def _record(app, status) -> None:
         conn.close()
 
 
-@main.command("print-test")
+@click.command("print-test")
 @click.option("--guide", "guide_id", default="", help="Print this guide's slip instead of the test slip.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
@@ -116,7 +116,7 @@ def print_test(state_obj: AppState, guide_id: str, as_json: bool) -> None:
     click.echo(f"printed on {settings.backend}{where}; printer {status.state}: {status.detail}")
 
 
-@main.command("printer-status")
+@click.command("printer-status")
 @pass_state
 def printer_status(state_obj: AppState) -> None:
     """Ask the printer for its state (with PRINTER_TIMEOUT_SECONDS), show and record it.
@@ -130,3 +130,7 @@ def printer_status(state_obj: AppState) -> None:
     click.echo(f"{settings.backend}: {status.state} ({status.detail})")
     if status.state not in HEALTHY:
         sys.exit(1)
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [print_test, printer_status]

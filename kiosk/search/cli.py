@@ -9,13 +9,13 @@ import click
 
 from content_sync import paths
 
-from ..cli import main, pass_state
+from ..commands import pass_state
 from ..config import settings_of
 from ..state_db import open_state
 from . import KIND_LABELS, EngineCache, querylog
 
 
-@main.command()
+@click.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help='Print a JSON list of {"id", "kind", "title", "score"}.')
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Most results to show.")
@@ -46,3 +46,7 @@ def search(app_state, query: str, as_json: bool, limit: int) -> None:
     for h in result.hits:
         click.echo(f"{h.score:9.3f}  {KIND_LABELS[h.kind]:<8} {h.id:<20} {h.title}")
     click.echo(f"{result.total} results in {result.took_ms} ms")
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [search]
