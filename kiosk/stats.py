@@ -30,9 +30,6 @@ from content_sync import state
 # print_jobs.kind of an operator's test slip (kiosk.printing.queue.enqueue_test).
 TEST_KIND = "test"
 
-# Owned by the operators part (component "admin"), next to audit_log and admin_auth.
-TOTALS_DDL = "CREATE TABLE stats_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
-
 _LONG_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
 
 

@@ -38,7 +38,6 @@ STEPS = [
     """,
 ]
 
-STATUSES = ("queued", "printing", "done", "failed")
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 
 # A job nobody printed within this long is failed rather than printed for someone who has left.

@@ -120,15 +120,3 @@ def popular(
         (since, max(1, int(min_sessions))),
     )
     return [r[0] for r in rows if not _NOT_SHOWN.search(r[0])][:limit]
-
-
-def failed(conn: sqlite3.Connection, limit: int = 50, days: int = 30) -> list[tuple[str, int]]:
-    """Queries that found nothing, most frequent first: what operators should look at first."""
-    ensure(conn)
-    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    rows = conn.execute(
-        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND result_count = 0 AND query != ''"
-        " GROUP BY query ORDER BY n DESC, query LIMIT ?",
-        (since, limit),
-    )
-    return [(r[0], r[1]) for r in rows]
