@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import paths
+
 _lock = threading.Lock()
 _BUSY_TIMEOUT_S = 10.0
 
@@ -39,6 +41,11 @@ def _ensure_wal(conn: sqlite3.Connection) -> None:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
+
+
+def open_db(root: Path | str) -> sqlite3.Connection:
+    """connect() to the state database of the data directory `root` (the one way to open it)."""
+    return connect(paths.state_db(Path(root)))
 
 
 def connect(path: Path) -> sqlite3.Connection:

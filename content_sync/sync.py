@@ -97,7 +97,7 @@ def _now() -> str:
 
 def open_state(root: Path) -> sqlite3.Connection:
     """state.sqlite with the sync tables migrated."""
-    conn = state.connect(paths.state_db(root))
+    conn = state.open_db(root)
     state.migrate(conn, "sync", MIGRATIONS)
     return conn
 

@@ -15,8 +15,9 @@ from werkzeug.routing import IntegerConverter
 
 from .config import DEFAULTS, load_settings
 from .content import ReleaseHolder
+from .version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app", "resource_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

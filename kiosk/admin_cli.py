@@ -19,7 +19,7 @@ import click
 from . import stats
 from .admin import auth
 from .commands import AppState, pass_state
-from .config import write_setting
+from .config import DEFAULT_CONFIG_FILE, config_file, write_setting
 from .state_db import open_state
 from .status import status_of
 
@@ -111,7 +111,7 @@ def write_pin_hash(path: Path, pin_hash: str) -> None:
     "--file",
     "settings_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the hash into this settings file (e.g. /etc/kiosk/kiosk.toml); without it, print the line.",
+    help=f"Write the hash into this settings file (e.g. {DEFAULT_CONFIG_FILE}); without it, print the line.",
 )
 @click.option("--pin-stdin", is_flag=True, help="Read the PIN from the first line of standard input (scripts).")
 def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
@@ -125,7 +125,7 @@ def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
     except auth.PinError as exc:
         raise click.UsageError(str(exc)) from None
     if settings_file is None:
-        click.echo("add this line to the settings file (/etc/kiosk/kiosk.toml), then restart kiosk-web:")
+        click.echo(f"add this line to the settings file ({config_file()}), then restart kiosk-web:")
         click.echo(f'admin_pin_hash = "{pin_hash}"')
         return
     try:

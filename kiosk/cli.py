@@ -14,7 +14,7 @@ import click
 
 from . import admin_cli, create_app, sync_cli
 from .commands import AppState, KioskGroup, fail, pass_state
-from .config import settings_of
+from .config import DEFAULT_CONFIG_FILE, settings_of
 from .printing import cli as printing_cli
 from .search import cli as search_cli
 
@@ -23,7 +23,7 @@ from .search import cli as search_cli
 @click.option(
     "--config",
     type=click.Path(dir_okay=False),
-    help="Settings file (TOML); default $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
+    help=f"Settings file (TOML); default $KIOSK_CONFIG or {DEFAULT_CONFIG_FILE}.",
 )
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:

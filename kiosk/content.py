@@ -8,7 +8,6 @@ directory is never modified, and pruning keeps the last few.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -17,7 +16,9 @@ from functools import cached_property
 from pathlib import Path
 
 from content_sync import paths
-from content_sync.release_db import open_readonly
+from content_sync.kinds import record_kind
+from content_sync.release import read_manifest
+from content_sync.release_db import open_release
 from content_sync.schema import CatalogItem, Document, Domain, Guide, Hall, LifeEvent, Site
 
 # The largest page number we try to compute with; anything beyond is clamped to the last page.
@@ -62,7 +63,7 @@ class Release:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.manifest: dict = json.loads((self.path / paths.RELEASE_MANIFEST).read_text())
+        self.manifest: dict = read_manifest(self.path)
         self.id: str = self.manifest["id"]
         self._local = threading.local()
 
@@ -70,7 +71,7 @@ class Release:
     def db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = open_readonly(self.path / paths.RELEASE_DB)
+            conn = self._local.conn = open_release(self.path)
         return conn
 
     @property
@@ -109,6 +110,17 @@ class Release:
     def _one(self, table: str, model, record_id: str):
         row = self.db.execute(f"SELECT data FROM {table} WHERE id = ?", (record_id,)).fetchone()
         return model.model_validate_json(row[0]) if row else None
+
+    def record_title(self, kind: str, record_id: str) -> str | None:
+        """The name or title of a record of any kind (content_sync.kinds), or None if there is none."""
+        found = record_kind(kind)
+        if found is None:
+            return None
+        row = self.db.execute(f"SELECT {found.title_column} FROM {found.table} WHERE id = ?", (record_id,)).fetchone()
+        return row[0] if row else None
+
+    def has_record(self, kind: str, record_id: str) -> bool:
+        return self.record_title(kind, record_id) is not None
 
     def guide(self, guide_id: str) -> Guide | None:
         return self._one("guides", Guide, guide_id)

@@ -19,9 +19,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from . import __version__, stats
+from . import stats
 from .state_db import open_state
 from .status import PRINTER_STATES, SUCCESSFUL_SYNC, parse_time, status_of
+from .version import __version__
 
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}

@@ -188,7 +188,7 @@ def read_status(
     data_dir: Path | str, stale_days: float, now: dt.datetime | None = None, printer_configured: bool = True
 ) -> TerminalStatus:
     """terminal_status() of a data directory, on a state connection of its own (scripts, tests)."""
-    conn = state.connect(paths.state_db(data_dir))
+    conn = state.open_db(data_dir)
     try:
         return terminal_status(data_dir, conn, stale_days, now, printer_configured)
     finally:

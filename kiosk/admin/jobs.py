@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask
 
-from content_sync import paths, state
+from content_sync import state
 
 from ..config import DEFAULTS, settings_of
 from . import store
@@ -99,10 +99,8 @@ def child_environment(config: dict[str, Any]) -> dict[str, str]:
         value = config.get(name, default)
         if value != default:
             env[f"KIOSK_{name}"] = json.dumps(value, ensure_ascii=False)
-    import kiosk
-
     # When the package is not installed (a checkout), let the child import it from the same place.
-    root = str(Path(kiosk.__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -162,7 +160,7 @@ class Jobs:
             job.done.set()
 
     def _audit(self, action: str, outcome: str, detail: str) -> None:
-        conn = state.connect(paths.state_db(self._settings.DATA_DIR))
+        conn = state.open_db(self._settings.DATA_DIR)
         try:
             store.audit(conn, action, outcome, detail)
         finally:

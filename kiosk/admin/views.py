@@ -21,6 +21,7 @@ from flask import (
 )
 
 from content_sync import paths
+from content_sync.sync import last_attempts
 
 from .. import stats
 from ..config import SETTINGS, current_settings
@@ -174,21 +175,11 @@ def _titles(kind_ids: list[tuple[str, str]]) -> dict[str, str]:
     release = g.get("release")
     if release is None or not kind_ids:
         return {}
-    tables = {
-        "guide": ("guides", "name"),
-        "catalog": ("catalog_items", "name"),
-        "catalog_item": ("catalog_items", "name"),
-        "document": ("documents", "title"),
-        "life_event": ("life_events", "name"),
-    }
     titles: dict[str, str] = {}
     for kind, record_id in kind_ids:
-        table = tables.get(kind)
-        if table is None:
-            continue
-        row = release.db.execute(f"SELECT {table[1]} FROM {table[0]} WHERE id = ?", (record_id,)).fetchone()
-        if row:
-            titles[record_id] = row[0]
+        title = release.record_title(kind, record_id)
+        if title is not None:
+            titles[record_id] = title
     return titles
 
 
@@ -238,7 +229,7 @@ def sync_history():
     conn = _state()
     attempts = []
     if stats.has_table(conn, "sync_attempts"):
-        attempts = [dict(r) for r in conn.execute("SELECT * FROM sync_attempts ORDER BY id DESC LIMIT 50")]
+        attempts = last_attempts(conn, 50)
     releases = sorted(
         (p.name for p in paths.releases_dir(current_settings().DATA_DIR).glob("*") if p.is_dir()), reverse=True
     )
@@ -294,13 +285,7 @@ def printer():
     conn = _state()
     recent = []
     if stats.has_table(conn, "print_jobs"):
-        recent = [
-            dict(r)
-            for r in conn.execute(
-                "SELECT id, created_at, updated_at, kind, record_id, status, error, attempts"
-                " FROM print_jobs ORDER BY id DESC LIMIT 20"
-            )
-        ]
+        recent = print_queue.recent(conn, 20)
     return render_template(
         "admin/printer.html",
         status=_status(),

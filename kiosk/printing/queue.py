@@ -276,5 +276,15 @@ def set_printer_status(conn: sqlite3.Connection, state_name: str, detail: str) -
     )
 
 
+def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict]:
+    """The newest jobs, newest first, as the operator panel lists them."""
+    rows = conn.execute(
+        "SELECT id, created_at, updated_at, kind, record_id, status, error, attempts"
+        " FROM print_jobs ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [dict(r) for r in rows]
+
+
 def printer_status(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT checked_at, state, detail FROM printer_status WHERE id = 1").fetchone()

@@ -25,7 +25,6 @@ NEXT_STEPS = (
     ("一件事一次办", "/events"),
     ("政策文件", "/documents"),
 )
-RECORD_TABLES = {"guide": "guides", "catalog": "catalog_items", "document": "documents", "life_event": "life_events"}
 
 
 def engine() -> SearchEngine | None:
@@ -115,8 +114,7 @@ def open_result():
     record_id = request.args.get("id", "", type=str)
     if kind not in KINDS or not record_id or len(record_id) > 80:
         raise NotFound()
-    exists = g.release.db.execute(f"SELECT 1 FROM {RECORD_TABLES[kind]} WHERE id = ?", (record_id,)).fetchone()
-    if not exists:
+    if not g.release.has_record(kind, record_id):
         raise NotFound()
     conn = get_state()
     log_id = _log_arg()
