@@ -18,9 +18,6 @@ class RecordKind:
     url: str  # the path of a record's page on the terminal, with {} for its id
     label: str  # what citizens read
 
-    def url_of(self, record_id: str) -> str:
-        return self.url.format(record_id)
-
 
 RECORD_KINDS: dict[str, RecordKind] = {
     k.name: k

@@ -77,7 +77,7 @@ class KioskGroup(click.Group):
     """The `kiosk` group: a typed error no command caught (a bad setting while the app is
     created, say) ends the same way as one a command reports itself."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         # The subcommand's name and arguments, read before click consumes them.
         words = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:

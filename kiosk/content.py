@@ -14,12 +14,17 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from content_sync import paths
 from content_sync.kinds import record_kind
 from content_sync.release import read_manifest
 from content_sync.release_db import open_release
 from content_sync.schema import CatalogItem, Document, Domain, Guide, Hall, LifeEvent, Site
+
+M = TypeVar("M", bound=BaseModel)
 
 # The largest page number we try to compute with; anything beyond is clamped to the last page.
 _MAX_PAGE = 1_000_000
@@ -107,7 +112,7 @@ class Release:
 
     # --- single records
 
-    def _one(self, table: str, model, record_id: str):
+    def _one(self, table: str, model: type[M], record_id: str) -> M | None:
         row = self.db.execute(f"SELECT data FROM {table} WHERE id = ?", (record_id,)).fetchone()
         return model.model_validate_json(row[0]) if row else None
 
@@ -136,7 +141,9 @@ class Release:
 
     # --- lists and paging
 
-    def _page(self, model, count_sql: str, rows_sql: str, args: tuple, page, size: int) -> Page:
+    def _page(
+        self, model: type[BaseModel], count_sql: str, rows_sql: str, args: tuple, page: int | str | None, size: int
+    ) -> Page:
         total = self.db.execute(count_sql, args).fetchone()[0]
         number, pages, offset = clamp_page(page, total, size)
         rows = self.db.execute(rows_sql + " LIMIT ? OFFSET ?", (*args, size, offset))
@@ -167,9 +174,12 @@ class Release:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def catalog_rows(self, domain: str, category_1: str, category_2: str | None, page=1, size: int = 12) -> Page:
+    def catalog_rows(
+        self, domain: str, category_1: str, category_2: str | None, page: int | str | None = 1, size: int = 12
+    ) -> Page:
         """Catalog rows of a category; `category_2=None` means every row of the first-level category."""
-        where, args = "domain = ? AND category_1 = ?", (domain, category_1)
+        where = "domain = ? AND category_1 = ?"
+        args: tuple[str, ...] = (domain, category_1)
         if category_2 is not None:
             where, args = where + " AND category_2 = ?", (*args, category_2)
         return self._page(
@@ -185,7 +195,7 @@ class Release:
         rows = self.db.execute("SELECT data FROM catalog_items WHERE guide_id = ? ORDER BY position", (guide_id,))
         return [CatalogItem.model_validate_json(r[0]) for r in rows]
 
-    def guides_in_domain(self, domain: str, page=1, size: int = 12) -> Page:
+    def guides_in_domain(self, domain: str, page: int | str | None = 1, size: int = 12) -> Page:
         return self._page(
             Guide,
             "SELECT count(*) FROM guides WHERE domain = ?",
@@ -200,7 +210,7 @@ class Release:
         rows = self.db.execute("SELECT department, count(*) FROM guides GROUP BY department ORDER BY min(position)")
         return [(r[0], r[1]) for r in rows]
 
-    def guides_by_department(self, department: str, page=1, size: int = 12) -> Page:
+    def guides_by_department(self, department: str, page: int | str | None = 1, size: int = 12) -> Page:
         return self._page(
             Guide,
             "SELECT count(*) FROM guides WHERE department = ?",
@@ -225,7 +235,7 @@ class Release:
     def document_kind_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
 
-    def documents_by_kind(self, kind: str, page=1, size: int = 12) -> Page:
+    def documents_by_kind(self, kind: str, page: int | str | None = 1, size: int = 12) -> Page:
         """Documents of one kind, newest first."""
         return self._page(
             Document,

@@ -140,7 +140,7 @@ def terminal_status(
             manifest = read_manifest(release)
         except (OSError, ValueError):
             status.problems.append("release_unreadable")
-    if manifest is not None:
+    if release is not None and manifest is not None:
         status.release_id = manifest.get("id")
         status.content_version = manifest.get("content_version") or None
         status.county = manifest.get("county")
