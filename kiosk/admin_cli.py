@@ -20,6 +20,7 @@ from . import stats
 from .admin import auth
 from .commands import AppState, pass_state
 from .config import DEFAULT_CONFIG_FILE, config_file, write_setting
+from .search import querylog
 from .state_db import open_state
 from .status import status_of
 
@@ -89,7 +90,7 @@ def prune_search_log_command(state_: AppState) -> None:
     days = int(state_.app.config["SEARCH_LOG_RETENTION_DAYS"])
     conn = open_state(state_.app)
     try:
-        removed = stats.prune_search_log(conn, days)
+        removed = querylog.prune(conn, days)
     finally:
         conn.close()
     if days <= 0:

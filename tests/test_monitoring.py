@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from content_sync import paths, state
 from content_sync.release import activate, build_release
 from kiosk import create_app, stats
+from kiosk.search import querylog
 from kiosk.status import terminal_status
 
 from .factories import make_bundle
@@ -192,7 +193,7 @@ def test_metrics_are_read_at_scrape_time(recorded_client, data_dir):
 
 def test_search_counters_survive_pruning_the_log(recorded_client, data_dir):
     conn = state.connect(paths.state_db(data_dir))
-    assert stats.prune_search_log(conn, 30, now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == 11
+    assert querylog.prune(conn, 30, now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == 11
     conn.close()
     m = metrics_of(recorded_client)
     assert m[("kiosk_searches_total", ())] == 11 and m[("kiosk_searches_without_result_total", ())] == 5
