@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from ..commands import AppState, pass_state
+from ..commands import AppState, failure_json, pass_state
 from ..config import settings_of
 from ..content import ReleaseHolder
 from ..state_db import open_state
@@ -32,7 +32,7 @@ PRINTER_BUSY_EXIT = 5
 def _refuse(as_json: bool, kind: str, message: str, code: int = PRINT_FAILED_EXIT) -> None:
     """Fail with one line on stderr (and, with --json, a failure object on stdout)."""
     if as_json:
-        click.echo(json.dumps({"ok": False, "error_kind": kind, "error": message}, ensure_ascii=False))
+        click.echo(failure_json(kind, message))
     click.echo(f"Error: {message}", err=True)
     raise click.exceptions.Exit(code)
 
