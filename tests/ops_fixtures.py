@@ -1,7 +1,8 @@
 """A terminal's state database as the other parts write it, with a recorded day-by-day history.
 
 The tables are those their owner modules create (docs/architecture.md lists the owners; see
-create_contract_tables, which checks them against the DDL below); the rows are a small, hand-written record of three days in a hall, so that every statistic has one right answer that
+create_contract_tables, which checks them against the DDL below); the rows are a small,
+hand-written record of three days in a hall, so that every statistic has one right answer that
 the tests state.
 """
 
