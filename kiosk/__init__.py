@@ -85,9 +85,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feedback.bp)
-    from . import printing, slips
+    from . import printing
+    from .printing import views as printing_views
 
-    app.register_blueprint(slips.bp)
+    app.register_blueprint(printing_views.bp)
     printing.init_app(app)  # starts the print worker with the first request, not in tests
     from .search import views as search_views
 

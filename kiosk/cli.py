@@ -12,11 +12,13 @@ from pathlib import Path
 
 import click
 
-from . import admin_cli, create_app, sync_cli
+from . import create_app
+from .admin import cli as admin_cli
 from .commands import AppState, KioskGroup, fail, pass_state
 from .config import DEFAULT_CONFIG_FILE, settings_of
 from .printing import cli as printing_cli
 from .search import cli as search_cli
+from .sync import cli as sync_cli
 
 
 @click.group(cls=KioskGroup, context_settings={"help_option_names": ["-h", "--help"]})

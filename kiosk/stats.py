@@ -194,8 +194,7 @@ def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
     ensure_tables(conn)
     if not has_table(conn, "search_log"):
         return _total(conn, "searches"), _total(conn, "searches_without_result")
-    conn.execute("BEGIN IMMEDIATE")  # no row can be added while we count and move the mark
-    try:
+    with state.write(conn):  # no row can be added while we count and move the mark
         mark = _total(conn, "search_log_counted_id")
         top = conn.execute("SELECT coalesce(max(id), 0) FROM search_log").fetchone()[0]
         if top < mark:
@@ -211,10 +210,6 @@ def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
             _set_total(conn, "searches", searches)
             _set_total(conn, "searches_without_result", without_result)
             _set_total(conn, "search_log_counted_id", top)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return searches, without_result
 
 

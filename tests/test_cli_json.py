@@ -7,7 +7,7 @@ import json
 import pytest
 
 from content_sync.sync_errors import PortalUnreachable
-from kiosk.sync_cli import NO_CONTENT_EXIT
+from kiosk.sync.cli import NO_CONTENT_EXIT
 
 from .sync_fixtures import edit_guide, free_port, kiosk_cli_fixture, make_county, portal_fixture
 

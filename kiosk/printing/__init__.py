@@ -2,7 +2,10 @@
 
 - slip.py: what a slip says; render.py: drawing it (1-bit receipt image, A4 PDF)
 - escpos_io.py: ESC/POS bytes and printer exchanges with timeouts; backends.py: PRINTER=…
-- queue.py: jobs and printer status in state.sqlite; worker.py: the one worker that prints
+- queue.py: jobs and printer status in state.sqlite (the owner of print_jobs and printer_status);
+  worker.py: the one worker that prints
+- views.py: the citizens' print buttons, job status and QR codes; cli.py: `kiosk print-test`,
+  `kiosk printer-status`
 """
 
 from __future__ import annotations

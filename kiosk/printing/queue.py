@@ -6,10 +6,8 @@ and the operator panel can read what happened. Only one worker takes jobs (kiosk
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_sync import state
@@ -104,19 +102,6 @@ class RateLimited(Exception):
         self.limit = limit
 
 
-@contextlib.contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction (BEGIN IMMEDIATE: checks and insert see the same queue); rolled back
-    if anything inside raises, committed otherwise (a `return` inside included)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def _insert(
     conn: sqlite3.Connection, kind: str, record_id: str, session: str | None, status: str, at: str | None = None
 ) -> Job:
@@ -142,7 +127,7 @@ def enqueue(
 
     A second press while the same slip is still waiting returns the waiting job instead of a new one.
     """
-    with _write(conn):
+    with state.write(conn):
         if session:
             pending = conn.execute(
                 "SELECT * FROM print_jobs WHERE session = ? AND kind = ? AND record_id = ?"
@@ -191,7 +176,7 @@ def enqueue_test(conn: sqlite3.Connection) -> Job:
 
     No rate limit (the operator is logged in), but a test slip still waiting is returned instead of a new one.
     """
-    with _write(conn):
+    with state.write(conn):
         row = conn.execute(
             "SELECT * FROM print_jobs WHERE kind = 'test' AND status = 'queued' ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -208,7 +193,7 @@ def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
     """
     moment = now()
     hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
-    with _write(conn):
+    with state.write(conn):
         busy = conn.execute("SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?", (hold,)).fetchone()
         if busy is not None:
             return None

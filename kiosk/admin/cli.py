@@ -16,13 +16,13 @@ from pathlib import Path
 
 import click
 
-from . import stats
-from .admin import auth
-from .commands import AppState, pass_state
-from .config import DEFAULT_CONFIG_FILE, config_file, write_setting
-from .search import querylog
-from .state_db import open_state
-from .status import status_of
+from .. import stats
+from ..commands import AppState, pass_state
+from ..config import DEFAULT_CONFIG_FILE, config_file, write_setting
+from ..search import querylog
+from ..state_db import open_state
+from ..status import status_of
+from . import auth
 
 HEALTH_EXIT = {"ok": 0, "degraded": 1, "failing": 3}
 EXIT_UNREACHABLE = 4

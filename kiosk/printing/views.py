@@ -25,11 +25,11 @@ from flask import (
     url_for,
 )
 
-from . import printing
-from .config import current_settings
-from .printing import queue
-from .qr import APPLY_ONLINE, KINDS, QrCache, record_url
-from .state_db import get_state
+from .. import printing
+from ..config import current_settings
+from ..qr import APPLY_ONLINE, KINDS, QrCache, record_url
+from ..state_db import get_state
+from . import queue
 
 bp = Blueprint("slips", __name__)
 

@@ -16,9 +16,9 @@ from content_sync.release import rollback as rollback_release
 from content_sync.sync import SyncSettings, sync_lock
 from content_sync.sync import sync as run_sync
 
-from .commands import AppState, fail, pass_state
-from .config import Settings, settings_of
-from .status import status_of
+from ..commands import AppState, fail, pass_state
+from ..config import Settings, settings_of
+from ..status import status_of
 
 
 def sync_settings(settings: Settings) -> SyncSettings:
