@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2000
-SCHEMES = ("http", "https")
 # A host name as a phone resolves it: LDH labels of 1-63 characters, 253 at most in all.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _NUMERIC_LABEL = re.compile(r"^(\d+|0x[0-9a-f]*)$")
