@@ -92,7 +92,8 @@ def test_the_session_cookie_is_samesite_strict_and_httponly(ui_data_dir, tmp_pat
     ("headers", "status"),
     [
         ({"Origin": "http://evil.example"}, 403),
-        ({"Origin": "null"}, 403),
+        ({"Origin": "null", "Sec-Fetch-Site": "cross-site"}, 403),
+        ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, 303),
         ({"Sec-Fetch-Site": "cross-site"}, 403),
         ({"Origin": "http://localhost"}, 303),
         ({"Sec-Fetch-Site": "same-origin"}, 303),
