@@ -33,7 +33,16 @@ SETTINGS: list[Setting] = [
     ),
     Setting("PORTAL_TARGETS_URL", "", "Base URL of the county's TUF targets, e.g. https://www.x.gov.cn/kiosk/targets/"),
     Setting("ROOT_METADATA", "/etc/kiosk/root.json", "The county's root metadata the terminal was installed with."),
-    Setting("SYNC_TIMEOUT_SECONDS", 30, "Socket timeout for each request to the portal."),
+    Setting(
+        "SYNC_TIMEOUT_SECONDS",
+        1800,
+        "Wall-clock deadline of a whole sync; past it the sync stops and the panel reports it.",
+    ),
+    Setting(
+        "SYNC_REQUEST_TIMEOUT_SECONDS",
+        30,
+        "Per request to the portal: connecting, receiving the headers, the longest silence.",
+    ),
     Setting("SYNC_RETRIES", 3, "Attempts per download before a sync gives up."),
     Setting("SYNC_MAX_BYTES_PER_SECOND", 0, "Bandwidth cap for downloads; 0 means no cap."),
     Setting("KEEP_RELEASES", 3, "How many releases to keep on disk (the active one included)."),

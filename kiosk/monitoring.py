@@ -30,6 +30,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from content_sync import paths
+from content_sync.sync import run_state
 
 from . import __version__, stats
 from .state_db import open_state
@@ -37,6 +38,7 @@ from .state_db import open_state
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
 SUCCESSFUL_SYNC = ("updated", "unchanged")
+SYNC_RUN_PROBLEMS = ("overdue", "killed", "lock_stale")  # content_sync.sync.RunState, without "sync_"
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Printer states an operator must act on.
 PRINTER_PROBLEMS = {"paper_out", "offline"}
@@ -67,6 +69,8 @@ class TerminalStatus:
     stale_after_days: int = 3
     last_sync: dict[str, Any] | None = None
     last_successful_sync: dict[str, Any] | None = None
+    sync_running_seconds: float | None = None  # how long the open sync attempt has been running
+    sync_deadline_seconds: float | None = None
     printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
     printer_detail: str | None = None
     printer_checked_at: str | None = None
@@ -100,6 +104,7 @@ def terminal_status(
     stale_days: int,
     now: dt.datetime | None = None,
     printer_configured: bool = True,
+    sync_deadline_seconds: float = 1800,
 ) -> TerminalStatus:
     """Read the release manifest and the state tables into one TerminalStatus."""
     now = now or dt.datetime.now(dt.UTC)
@@ -138,6 +143,10 @@ def terminal_status(
         status.problems.append("content_stale")
     if status.last_sync and status.last_sync["outcome"] == "failed":
         status.problems.append("last_sync_failed")
+    running = run_state(Path(data_dir), conn, sync_deadline_seconds, now)
+    status.sync_running_seconds = running.running_seconds
+    status.sync_deadline_seconds = float(sync_deadline_seconds)
+    status.problems += running.problems
 
     if not printer_configured:
         # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
@@ -164,6 +173,7 @@ def status_for_app(app: Flask, now: dt.datetime | None = None) -> TerminalStatus
             int(app.config["CONTENT_STALE_DAYS"]),
             now,
             printer_configured=app.config["PRINTER"] != "none",
+            sync_deadline_seconds=float(app.config["SYNC_TIMEOUT_SECONDS"]),
         )
     finally:
         conn.close()
@@ -191,6 +201,7 @@ class KioskCollector(Collector):
                 conn,
                 int(self._app.config["CONTENT_STALE_DAYS"]),
                 printer_configured=self._app.config["PRINTER"] != "none",
+                sync_deadline_seconds=float(self._app.config["SYNC_TIMEOUT_SECONDS"]),
             )
             searches, without_result = stats.search_totals(conn)
             slips_printed, test_slips_printed = stats.slips_printed_total(conn)
@@ -251,6 +262,20 @@ class KioskCollector(Collector):
                 "1 if the most recent finished sync attempt succeeded.",
                 value=1 if last in SUCCESSFUL_SYNC else 0,
             )
+        yield GaugeMetricFamily(
+            "kiosk_sync_running_seconds",
+            "How long the sync attempt now running has run (0: none is running).",
+            value=status.sync_running_seconds or 0,
+        )
+        sync_problem = GaugeMetricFamily(
+            "kiosk_sync_problem",
+            "1 if a sync runs past its deadline (overdue), was killed half-way (killed), or the sync"
+            " lock is held past the deadline without a sync (lock_stale).",
+            labels=["problem"],
+        )
+        for name in SYNC_RUN_PROBLEMS:
+            sync_problem.add_metric([name], 1 if f"sync_{name}" in status.problems else 0)
+        yield sync_problem
         if status.last_successful_sync:
             ok = status.last_successful_sync
             yield GaugeMetricFamily(
