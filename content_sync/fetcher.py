@@ -273,7 +273,8 @@ class PortalFetcher(FetcherInterface):
                     last = error
                     continue
                 raise error
-            request_deadline = min(started + self.timeout + self._max_length / self.min_bytes_per_second, self.deadline_at)
+            longest = self.timeout + self._max_length / self.min_bytes_per_second
+            request_deadline = min(started + longest, self.deadline_at)
             self._watchdog.arm(request_deadline)
             self._open.add(response)
             return self._chunks(response, url, started, request_deadline)

@@ -434,7 +434,9 @@ def _running_attempt(conn: sqlite3.Connection) -> dict | None:
     return dict(row) if row else None
 
 
-def run_state(root: Path, conn: sqlite3.Connection, deadline_seconds: float, now: dt.datetime | None = None) -> RunState:
+def run_state(
+    root: Path, conn: sqlite3.Connection, deadline_seconds: float, now: dt.datetime | None = None
+) -> RunState:
     """The RunState of the terminal at data root `root`, read without taking the sync lock."""
     now = now or dt.datetime.now(dt.UTC)
     limit = float(deadline_seconds) + OVERDUE_GRACE_SECONDS
