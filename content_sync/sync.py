@@ -31,11 +31,12 @@ from tuf.ngclient import Updater
 
 from . import faults, paths, state
 from .bundle import check_bundle
-from .errors import SchemaError
+from .errors import Problem, SchemaError
 from .fetcher import PortalFetcher, SyncDeadlineExceeded
 from .fetcher import PortalTooSlow as FetchTooSlow
 from .locks import exclusive_lock, lock_holder
 from .release import activate, build_release, clean_staging, prune, read_manifest
+from .schema import ATTACHMENT_MAX_BYTES, SHARD_MAX_BYTES
 from .shards import MANIFEST, assemble_bundle
 from .shards import read_manifest as read_shard_manifest
 from .sync_errors import (
@@ -355,6 +356,9 @@ def _run(
         info = updater.get_targetinfo(name)
         if info is None:
             raise VerificationFailed(f"the manifest names {name!r}, which the signed metadata does not list")
+        limit = ATTACHMENT_MAX_BYTES if name.startswith("attachments/") else SHARD_MAX_BYTES
+        if info.length > limit:  # refused before a byte is downloaded or built
+            raise SchemaError([Problem(name, "", "", f"{info.length:,} bytes; the limit is {limit:,}")])
         cached = updater.find_cached_target(info)
         if cached is None:
             cached = updater.download_target(info)
