@@ -35,7 +35,10 @@ def test_an_oversized_summary_fails_validation_naming_file_record_field_and_size
 
 def test_a_long_real_policy_body_passes(tmp_path):
     # A whole code the size of the 民法典: 1,260 articles of about 95 characters, ~120,000 in all.
-    article = "第{n}条　县级以上人民政府应当加强对本行政区域内政府信息公开工作的组织领导，建立健全工作机制，保障所需经费，并将政府信息公开工作纳入年度考核内容，定期向社会公布。"
+    article = (
+        "第{n}条　县级以上人民政府应当加强对本行政区域内政府信息公开工作的组织领导，建立健全工作机制，"
+        "保障所需经费，并将政府信息公开工作纳入年度考核内容，定期向社会公布。"
+    )
     body = "\n".join(article.format(n=n) for n in range(1, 1261))
     assert 100_000 < len(body) < schema.BODY_MAX
     src.write_source(tmp_path, documents=[src.document(body=body), src.interpretation()])
