@@ -91,6 +91,9 @@ TEXT_MAX = 2_000  # one line of a guide: an address, hours, a fee, one legal bas
 LONG_TEXT_MAX = 10_000  # summaries, descriptions, one condition, one step's detail
 BODY_MAX = 300_000  # a document's full text
 URL_MAX = 2_000
+# All the text of one guide together (its fields and lists): any one field may be long, not all.
+# The longest of the sample county's guides has about 1,300 characters.
+GUIDE_MAX_CHARS = 100_000
 # Records per kind in one bundle (one county).
 MAX_RECORDS = {
     "domain": 500,
@@ -205,6 +208,17 @@ class _UrlChecked(Record):
             ctx = _context(info)
             check_url(value, ctx.allowed_hosts if ctx else None)
         return value
+
+
+def _text_length(value) -> int:
+    """Characters of text in a record, its lists and nested records."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, BaseModel):
+        return sum(_text_length(v) for v in value.__dict__.values())
+    if isinstance(value, list | tuple):
+        return sum(_text_length(v) for v in value)
+    return 0
 
 
 def _check_domain(value: str, info: ValidationInfo) -> str:
@@ -343,7 +357,7 @@ class CatalogItem(_UrlChecked):
 class Material(Record):
     """One item to bring (办理材料)."""
 
-    name: Text
+    name: Name
     form: MaterialForm = "原件"
     copies: int = Field(default=1, ge=0, le=99)
     required: bool = True
@@ -354,8 +368,8 @@ class Material(Record):
 class Step(Record):
     """One step of the procedure (办理流程)."""
 
-    name: Text
-    detail: OptionalLongText = ""
+    name: Name
+    detail: OptionalText = ""
 
 
 class Guide(_UrlChecked):
@@ -370,9 +384,9 @@ class Guide(_UrlChecked):
     audience: Audience = "个人"
     summary: OptionalLongText = ""
     legal_basis: list[Text] = Field(min_length=1, max_length=50)
-    conditions: list[LongText] = Field(min_length=1, max_length=100)
-    materials: list[Material] = Field(min_length=1, max_length=200)
-    steps: list[Step] = Field(min_length=1, max_length=100)
+    conditions: list[Text] = Field(min_length=1, max_length=50)
+    materials: list[Material] = Field(min_length=1, max_length=100)
+    steps: list[Step] = Field(min_length=1, max_length=50)
     statutory_limit_days: int | None = Field(default=None, ge=0, le=365)
     promised_limit_days: int | None = Field(default=None, ge=0, le=365)
     fee: Text = "不收费"
@@ -395,6 +409,9 @@ class Guide(_UrlChecked):
         s, p = self.statutory_limit_days, self.promised_limit_days
         if s is not None and p is not None and p > s:
             raise ValueError(f"promised_limit_days ({p}) is longer than statutory_limit_days ({s})")
+        total = _text_length(self)
+        if total > GUIDE_MAX_CHARS:
+            raise ValueError(f"the guide's text is {total:,} characters in all; the limit is {GUIDE_MAX_CHARS:,}")
         return self
 
 

@@ -117,3 +117,14 @@ def test_shards_at_the_limits_fit_the_shard_limit():
     big["body"] = "字" * schema.BODY_MAX
     one = len(canonical(big))
     assert one * 16 < schema.SHARD_MAX_BYTES
+
+
+def test_a_guide_may_have_one_long_field_but_not_all_of_them_long(tmp_path):
+    long_condition = "申请人应当" + "符合本县规定的条件，" * 190  # ~1,900 characters each
+    src.write_source(tmp_path, guides=[src.guide(conditions=[long_condition])])
+    assert read_source_dir(tmp_path).guides[0].conditions == [long_condition]
+    src.write_source(tmp_path, guides=[src.guide(conditions=[long_condition] * 50, legal_basis=[long_condition] * 50)])
+    with pytest.raises(SchemaError) as caught:
+        read_source_dir(tmp_path)
+    assert "characters in all; the limit is 100,000" in str(caught.value)
+    assert "guides.jsonl" in str(caught.value)
