@@ -476,7 +476,9 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def status_report(root: Path, stale_days: float = 3, now: dt.datetime | None = None) -> dict:
+def status_report(
+    root: Path, stale_days: float = 3, now: dt.datetime | None = None, deadline_seconds: float = 1800
+) -> dict:
     """What an operator needs to know: the active release, its counts and age, the last attempts.
 
     `content_age_hours` counts from the last time a sync confirmed the content is the portal's
@@ -499,6 +501,7 @@ def status_report(root: Path, stale_days: float = 3, now: dt.datetime | None = N
     try:
         attempts = last_attempts(conn, 1)
         success = last_success(conn)
+        running = run_state(root, conn, deadline_seconds, now)
     finally:
         conn.close()
     confirmed = _parse_time(success["finished_at"]) if success else None
@@ -514,4 +517,6 @@ def status_report(root: Path, stale_days: float = 3, now: dt.datetime | None = N
         "stale": age_hours is None or age_hours > stale_days * 24,
         "last_attempt": attempts[0] if attempts else None,
         "last_success": success,
+        "sync_running_seconds": running.running_seconds,
+        "sync_problems": running.problems,
     }

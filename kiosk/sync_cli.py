@@ -104,7 +104,11 @@ def status(state: AppState, as_json: bool) -> None:
     Exits NO_CONTENT_EXIT (3) when the terminal has no release yet, so that scripts can tell.
     """
     config = state.app.config
-    report = status_report(Path(config["DATA_DIR"]), float(config["CONTENT_STALE_DAYS"]))
+    report = status_report(
+        Path(config["DATA_DIR"]),
+        float(config["CONTENT_STALE_DAYS"]),
+        deadline_seconds=float(config["SYNC_TIMEOUT_SECONDS"]),
+    )
     has_content = report["active_release"] is not None
     if not has_content:
         report["content_age_hours"] = None  # no content, so no age (even if a sync once succeeded)
@@ -130,5 +134,9 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo(f"last sync: {last['started_at']} {last['outcome']}{detail}")
     else:
         click.echo("last sync: never")
+    if report["sync_running_seconds"] is not None:
+        click.echo(f"sync running for {report['sync_running_seconds']:.0f} s")
+    for problem in report["sync_problems"]:
+        click.echo(f"problem: {problem} (see docs/operations.md, Deadlines)")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)

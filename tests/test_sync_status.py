@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from content_sync.sync import OVERDUE_GRACE_SECONDS, open_state, run_state
+from content_sync.sync import OVERDUE_GRACE_SECONDS, open_state, run_state, status_report
 from kiosk import create_app, monitoring
 
 from .hostile_servers import HostilePortal, wait_for
@@ -114,6 +114,7 @@ def test_a_killed_sync_is_reported_until_the_next_sync_closes_it(stuck_sync):
     assert metric(client, "kiosk_sync_problem", problem="killed") == 1
     assert login(client).status_code == 302
     assert "上一次同步中途被终止" in client.get("/admin/").get_data(as_text=True)
+    assert status_report(portal.terminal, deadline_seconds=DEADLINE)["sync_problems"] == ["sync_killed"]
 
     portal.sync()  # the next sync marks the killed one interrupted
     body = client.get("/healthz").get_json()
