@@ -37,11 +37,17 @@ class SignedLog:
 
     def __init__(self, keys_dir: Path):
         self.path = Path(keys_dir) / FILE_NAME
-        self._conn = sqlite3.connect(self.path, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=DELETE")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute(_SCHEMA)
-        self.path.chmod(0o600)
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=DELETE")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute(_SCHEMA)
+            self.path.chmod(0o600)
+        except (sqlite3.Error, OSError) as exc:
+            raise PublishError(
+                f"cannot keep the record of signed versions {self.path}: {exc}"
+                " (the key folder must be writable by the publisher)"
+            ) from None
 
     def __enter__(self) -> SignedLog:
         return self

@@ -242,3 +242,11 @@ def test_a_mix_of_two_forks_signed_apart_is_refused_and_the_real_one_taken_later
     with RepoServer(repo_b) as server:  # the correct repository is back
         assert sync_from(server, keys_dir, terminal).outcome == "updated"
     assert summaries(terminal, ["g-extra-02", "g-extra-11"]) == {"g-extra-02": "B-02", "g-extra-11": "B-11"}
+
+
+def test_a_record_of_signed_versions_that_cannot_be_opened_is_a_clear_error(tmp_path):
+    keys.generate_keys(tmp_path / "keys")
+    (tmp_path / "keys" / "signed-versions.sqlite").mkdir()  # in the way of the database file
+    with pytest.raises(PublishError, match="record of signed versions"):
+        publish_bundle(make_county(), tmp_path / "repo", tmp_path / "keys")
+    assert not (tmp_path / "repo" / "metadata" / "timestamp.json").exists()
