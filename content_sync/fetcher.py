@@ -175,7 +175,6 @@ class PortalFetcher(FetcherInterface):
         # that hangs: after `timeout` seconds a transfer must average this rate (half the cap).
         self.min_bytes_per_second = min(1024, self.max_bytes_per_second // 2 or 1024)
         self.bytes_downloaded = 0
-        self.requests = 0
         self._started = time.monotonic()
         self._max_length = _DEFAULT_MAX_LENGTH
         self._open: set[urllib3.BaseHTTPResponse] = set()
@@ -231,7 +230,6 @@ class PortalFetcher(FetcherInterface):
             if attempt:
                 time.sleep(max(0.0, min(self.backoff * 2 ** (attempt - 1), 5.0, self.deadline_at - time.monotonic())))
             self._check_sync_deadline(url)
-            self.requests += 1
             started = time.monotonic()
             header_deadline = min(started + self.timeout, self.deadline_at)
             _current.watchdog = self._watchdog

@@ -112,7 +112,7 @@ def _now() -> str:
 
 def open_state(root: Path) -> sqlite3.Connection:
     """state.sqlite with the sync tables migrated."""
-    conn = state.connect(paths.state_db(root))
+    conn = state.open_db(root)
     state.migrate(conn, "sync", MIGRATIONS)
     return conn
 
@@ -422,7 +422,6 @@ class RunState:
     power), 'sync_lock_stale' (the lock has been held past the deadline with no sync attempt
     open, e.g. a rollback that hangs)."""
 
-    running_since: str | None = None
     running_seconds: float | None = None
     lock_holder: dict | None = None
     problems: list[str] = field(default_factory=list)
@@ -457,7 +456,6 @@ def run_state(
     state_now.lock_holder = holder
     if attempt is not None:
         started = _parse_time(attempt["started_at"])
-        state_now.running_since = attempt["started_at"]
         if started is not None:
             state_now.running_seconds = max(0.0, (now - started).total_seconds())
             if state_now.running_seconds > limit:
@@ -474,49 +472,3 @@ def _parse_time(value: str | None) -> dt.datetime | None:
         return None
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def status_report(
-    root: Path, stale_days: float = 3, now: dt.datetime | None = None, deadline_seconds: float = 1800
-) -> dict:
-    """What an operator needs to know: the active release, its counts and age, the last attempts.
-
-    `content_age_hours` counts from the last time a sync confirmed the content is the portal's
-    current one (or from the build, if no sync ever succeeded); past `stale_days` it is stale.
-    """
-    from .release import list_releases, verify_release
-
-    root = Path(root)
-    now = now or dt.datetime.now(dt.UTC)
-    current = paths.current_release(root)
-    active = None
-    if current is not None:
-        manifest = read_manifest(current)
-        active = {
-            key: manifest.get(key)
-            for key in ("id", "built_at", "content_version", "content_updated_at", "county", "counts", "source")
-        }
-        active["whole"] = not verify_release(current)
-    conn = open_state(root)
-    try:
-        attempts = last_attempts(conn, 1)
-        success = last_success(conn)
-        running = run_state(root, conn, deadline_seconds, now)
-    finally:
-        conn.close()
-    confirmed = _parse_time(success["finished_at"]) if success else None
-    if confirmed is None and active:
-        confirmed = _parse_time(active["built_at"])
-    age_hours = round((now - confirmed).total_seconds() / 3600, 1) if confirmed else None
-    return {
-        "data_dir": str(root),
-        "active_release": active,
-        "releases": [r.name for r in list_releases(root)],
-        "content_confirmed_at": confirmed.isoformat(timespec="seconds") if confirmed else None,
-        "content_age_hours": age_hours,
-        "stale": age_hours is None or age_hours > stale_days * 24,
-        "last_attempt": attempts[0] if attempts else None,
-        "last_success": success,
-        "sync_running_seconds": running.running_seconds,
-        "sync_problems": running.problems,
-    }

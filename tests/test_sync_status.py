@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from content_sync.sync import OVERDUE_GRACE_SECONDS, open_state, run_state, status_report
-from kiosk import create_app, monitoring
+from content_sync.sync import OVERDUE_GRACE_SECONDS, open_state, run_state
+from kiosk import create_app
+from kiosk import status as kiosk_status
 
 from .hostile_servers import HostilePortal, wait_for
 from .ops_fixtures import admin_config, login
@@ -76,8 +77,8 @@ def stuck_sync(terminal, tmp_path):
     hostile.stop()
 
 
-def status_at(app, moment: dt.datetime) -> monitoring.TerminalStatus:
-    return monitoring.status_for_app(app, now=moment)
+def status_at(app, moment: dt.datetime) -> kiosk_status.TerminalStatus:
+    return kiosk_status.status_of(app, now=moment)
 
 
 def metric(client, name: str, **labels) -> float:
@@ -114,7 +115,7 @@ def test_a_killed_sync_is_reported_until_the_next_sync_closes_it(stuck_sync):
     assert metric(client, "kiosk_sync_problem", problem="killed") == 1
     assert login(client).status_code == 302
     assert "上一次同步中途被终止" in client.get("/admin/").get_data(as_text=True)
-    assert status_report(portal.terminal, deadline_seconds=DEADLINE)["sync_problems"] == ["sync_killed"]
+    assert "sync_killed" in kiosk_status.read_status(portal.terminal, 3, sync_deadline_seconds=DEADLINE).problems
 
     portal.sync()  # the next sync marks the killed one interrupted
     body = client.get("/healthz").get_json()
