@@ -15,6 +15,9 @@ _.max_age
 # prometheus_client calls Collector.collect; tuf calls FetcherInterface._fetch
 _.collect
 _._fetch
+# urllib3 reads a pool's connection class and a pool manager's pool classes (content_sync/fetcher.py)
+_.ConnectionCls
+_.pool_classes_by_scheme
 # sqlite3, pyserial, openpyxl, jieba attributes set for the library to read
 _.row_factory
 _.write_timeout

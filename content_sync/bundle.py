@@ -12,7 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Problem, SchemaError
-from .schema import CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup
+from .schema import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENTS_TOTAL_MAX_BYTES,
+    MAX_RECORDS,
+    CatalogItem,
+    Document,
+    Domain,
+    Guide,
+    LifeEvent,
+    Site,
+    SynonymGroup,
+)
 from .urls import check_url
 
 
@@ -61,9 +72,41 @@ def _duplicates(kind: str, ids: Iterable[str]) -> list[Problem]:
     ]
 
 
-def check_bundle(bundle: ContentBundle) -> list[Problem]:
-    """Cross-record rules: unique ids, references that resolve, names that agree, safe URLs."""
+def check_sizes(bundle: ContentBundle) -> list[Problem]:
+    """The limits of a whole county (schema.MAX_RECORDS, attachment sizes): per-field limits are
+    the records' own; these are the ones that need the bundle."""
     problems: list[Problem] = []
+    lists = {
+        "domain": bundle.domains,
+        "catalog": bundle.catalog,
+        "guide": bundle.guides,
+        "document": bundle.documents,
+        "life_event": bundle.life_events,
+        "synonym": bundle.synonyms,
+    }
+    for kind, records in lists.items():
+        if len(records) > MAX_RECORDS[kind]:
+            problems.append(
+                Problem(SOURCE_NAMES[kind], "", "", f"{len(records):,} records; the limit is {MAX_RECORDS[kind]:,}")
+            )
+    total = 0
+    for path, data in sorted(bundle.attachments.items()):
+        total += len(data)
+        if len(data) > ATTACHMENT_MAX_BYTES:
+            problems.append(
+                Problem(f"attachments/{path}", "", "", f"{len(data):,} bytes; the limit is {ATTACHMENT_MAX_BYTES:,}")
+            )
+    if total > ATTACHMENTS_TOTAL_MAX_BYTES:
+        problems.append(
+            Problem("attachments/", "", "", f"{total:,} bytes in all; the limit is {ATTACHMENTS_TOTAL_MAX_BYTES:,}")
+        )
+    return problems
+
+
+def check_bundle(bundle: ContentBundle) -> list[Problem]:
+    """Cross-record rules: unique ids, references that resolve, names that agree, safe URLs,
+    and the county-wide size limits."""
+    problems: list[Problem] = check_sizes(bundle)
     problems += _duplicates("domain", (d.id for d in bundle.domains))
     problems += _duplicates("domain", (d.name for d in bundle.domains))
     problems += _duplicates("catalog", (c.id for c in bundle.catalog))

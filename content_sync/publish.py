@@ -11,6 +11,12 @@ A role is re-signed (new version) only when what it lists changed, when the key 
 when it is close to expiry; so publishing unchanged sources changes the timestamp only.
 Files are written first, then bins, targets, snapshot, and timestamp.json last with a rename,
 so a terminal syncing during a publish sees either the old or the new repository.
+
+A version number is never signed twice: each new version goes into the signer's record
+(content_sync.signed_log, beside the keys) before its file is written, and the next version of a
+role is one above the highest ever signed, in the record or on disk. The timestamp lists the
+snapshot, and the snapshot every role, by version, length and sha256, so a terminal can never be
+given one publication's file under another's name.
 """
 
 from __future__ import annotations
@@ -41,10 +47,11 @@ from tuf.api.metadata import (
 from tuf.api.serialization import DeserializationError
 from tuf.api.serialization.json import JSONSerializer
 
-from . import keys
+from . import faults, keys
 from .bundle import ContentBundle, ensure_valid
 from .locks import exclusive_lock
 from .shards import Shards, ShardSizes, shard_bundle
+from .signed_log import SignedLog
 from .sync_errors import PublishError
 
 BIN_PREFIX = "bins"
@@ -100,10 +107,21 @@ def _load(path: Path) -> Metadata:
         raise PublishError(f"{path}: unreadable metadata ({exc})") from None
 
 
-def _write_md(path: Path, md: Metadata, *, fsync: bool = False) -> int:
-    data = md.to_bytes(_COMPACT)
-    keys.write_atomic(path, data, fsync=fsync)
-    return len(data)
+def _meta_file(version: int, data: bytes) -> MetaFile:
+    """How the metadata above a file lists it: version, length and sha256."""
+    return MetaFile(version=version, length=len(data), hashes={"sha256": hashlib.sha256(data).hexdigest()})
+
+
+def _versions_on_disk(meta: Path) -> dict[str, int]:
+    """The highest N of every N.<role>.json in the metadata folder (also those of a publish that
+    was killed before its timestamp, which no terminal was pointed at but a host may hold)."""
+    highest: dict[str, int] = {}
+    for path in meta.iterdir():
+        number, _, rest = path.name.partition(".")
+        if number.isdigit() and rest.endswith(".json"):
+            role = rest.removesuffix(".json")
+            highest[role] = max(highest.get(role, 0), int(number))
+    return highest
 
 
 @dataclass
@@ -147,8 +165,25 @@ class _Signing:
     meta: Path
     now: dt.datetime
     settings: PublishSettings
+    log: SignedLog
+    on_disk: dict[str, int] = field(default_factory=dict)
     resigned: list[str] = field(default_factory=list)
     written: int = 0
+    signed: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+
+    def next_version(self, role: str, old: Metadata | None) -> int:
+        """One above every version of `role` ever signed, listed or left by a killed publish."""
+        return max(old.signed.version if old else 0, self.log.highest(role), self.on_disk.get(role, 0)) + 1
+
+    def listing(self, role: str, version: int) -> MetaFile:
+        """The MetaFile of `role` at `version` (signed now, or the file already in the repository)."""
+        if role in self.signed and self.signed[role][0] == version:
+            return _meta_file(version, self.signed[role][1])
+        path = self.meta / f"{version}.{role}.json"
+        try:
+            return _meta_file(version, path.read_bytes())
+        except FileNotFoundError:
+            raise PublishError(f"{path} is missing: the repository is incomplete") from None
 
     def keep_or_sign(
         self,
@@ -162,11 +197,18 @@ class _Signing:
         re-signing, else a new version made by `build(version)`, signed and written."""
         if old is not None and unchanged and not _needs_resign(old, signer, self.now, self.settings):
             return old.signed.version
-        md = Metadata(build((old.signed.version + 1) if old else 1))
+        version = self.next_version(role, old)
+        md = Metadata(build(version))
         md.sign(signer)
-        self.written += _write_md(self.meta / f"{md.signed.version}.{role}.json", md)
+        data = md.to_bytes(_COMPACT)
+        self.log.record(role, version, data)  # durable before the file exists anywhere
+        faults.point("publish:recorded")
+        keys.write_atomic(self.meta / f"{version}.{role}.json", data, fsync=False)
+        faults.point("publish:metadata-written")
+        self.written += len(data)
+        self.signed[role] = (version, data)
         self.resigned.append(role)
-        return md.signed.version
+        return version
 
 
 def _store_target(repo: Path, name: str, data: bytes) -> tuple[TargetFile, bool]:
@@ -178,6 +220,7 @@ def _store_target(repo: Path, name: str, data: bytes) -> tuple[TargetFile, bool]
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)
         keys.write_atomic(path, data, fsync=False)
+        faults.point("publish:target-written")
     return TargetFile(length=len(data), hashes={"sha256": digest}, path=name), new
 
 
@@ -224,12 +267,26 @@ def write_repository(
 ) -> PublishResult:
     """Sign `shards` into the TUF repository at `repo` (created if new). No content checks here:
     `publish_bundle` validates first; this layer only signs what it is given."""
-    with _repository_lock(Path(repo)):
-        return _write_repository(shards, Path(repo), Path(keys_dir), settings or PublishSettings(), now or _now())
+    bad = [name for name in shards.files if not _safe_target_name(name)]
+    if bad:
+        shown = ", ".join(repr(n) for n in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise PublishError(
+            f"refusing target name(s) {shown}: a name must be a relative path of plain parts"
+            " (no '..', '.', empty parts, backslashes or control characters)"
+        )
+    with _repository_lock(Path(repo)), SignedLog(Path(keys_dir)) as log:
+        return _write_repository(shards, Path(repo), Path(keys_dir), settings or PublishSettings(), now or _now(), log)
+
+
+def _safe_target_name(name: str) -> bool:
+    """A shard name that stays inside targets/ on every system: plain parts joined by '/'."""
+    if not name or name.startswith("/") or "\\" in name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
 def _write_repository(
-    shards: Shards, repo: Path, keys_dir: Path, settings: PublishSettings, now: dt.datetime
+    shards: Shards, repo: Path, keys_dir: Path, settings: PublishSettings, now: dt.datetime, log: SignedLog
 ) -> PublishResult:
     metadata_dir(repo).mkdir(parents=True, exist_ok=True)
     targets_dir(repo).mkdir(parents=True, exist_ok=True)
@@ -239,7 +296,7 @@ def _write_repository(
     for role, signer in signers.items():
         keys.check_signer_matches_root(root, role, signer, keys_dir)
     previous = _read_previous(repo)
-    signing = _Signing(metadata_dir(repo), now, settings)
+    signing = _Signing(metadata_dir(repo), now, settings, log, _versions_on_disk(metadata_dir(repo)))
 
     # 1. target files, content-addressed
     infos: dict[str, TargetFile] = {}
@@ -282,14 +339,15 @@ def _write_repository(
         lambda version: Targets(version=version, expires=now + settings.targets_expiry, delegations=delegations),
     )
 
-    # 4. snapshot: the version of targets and of every bin
-    snap_meta = {"targets.json": MetaFile(targets_version)}
-    snap_meta.update({f"{role}.json": MetaFile(v) for role, v in sorted(bin_versions.items())})
+    # 4. snapshot: version, length and hash of targets and of every bin
+    snap_meta = {"targets.json": signing.listing("targets", targets_version)}
+    snap_meta.update({f"{role}.json": signing.listing(role, v) for role, v in sorted(bin_versions.items())})
     old_s = previous.snapshot
     if old_s is not None:
         # A snapshot may never forget a role terminals have seen; keep any listed before.
         for name, info in old_s.signed.meta.items():
-            snap_meta.setdefault(name, info)
+            if name not in snap_meta:
+                snap_meta[name] = info if info.hashes else signing.listing(name.removesuffix(".json"), info.version)
     snapshot_version = signing.keep_or_sign(
         "snapshot",
         old_s,
@@ -300,7 +358,8 @@ def _write_repository(
 
     # 5. timestamp, always new, written last, once everything it points to is on disk
     os.sync()
-    ts = _sign_timestamp(repo, signers["timestamp"], snapshot_version, previous.timestamp, now, settings)
+    listed = signing.listing("snapshot", snapshot_version)
+    ts = _sign_timestamp(repo, signers["timestamp"], listed, previous.timestamp, now, settings, log)
     return PublishResult(
         timestamp_version=ts[0],
         snapshot_version=snapshot_version,
@@ -315,21 +374,20 @@ def _write_repository(
 def _sign_timestamp(
     repo: Path,
     signer: CryptoSigner,
-    snapshot_version: int,
+    snapshot_meta: MetaFile,
     old: Metadata[Timestamp] | None,
     now: dt.datetime,
     settings: PublishSettings,
+    log: SignedLog,
 ) -> tuple[int, int]:
-    md = Metadata(
-        Timestamp(
-            version=(old.signed.version + 1) if old else 1,
-            expires=now + settings.timestamp_expiry,
-            snapshot_meta=MetaFile(snapshot_version),
-        )
-    )
+    version = max(old.signed.version if old else 0, log.highest("timestamp")) + 1
+    md = Metadata(Timestamp(version=version, expires=now + settings.timestamp_expiry, snapshot_meta=snapshot_meta))
     md.sign(signer)
-    size = _write_md(metadata_dir(repo) / "timestamp.json", md, fsync=True)
-    return md.signed.version, size
+    data = md.to_bytes(_COMPACT)
+    log.record("timestamp", version, data)
+    faults.point("publish:recorded")
+    keys.write_atomic(metadata_dir(repo) / "timestamp.json", data, fsync=True)
+    return version, len(data)
 
 
 def refresh_timestamp(
@@ -342,12 +400,16 @@ def refresh_timestamp(
     ts_path = metadata_dir(repo) / "timestamp.json"
     if not ts_path.exists():
         raise PublishError(f"{ts_path} is missing: publish the content first")
-    with _repository_lock(repo):
+    with _repository_lock(repo), SignedLog(Path(keys_dir)) as log:
         old = _load(ts_path)
         root = keys.read_root(keys_dir).signed
         signer = keys.load_signer(keys_dir, "timestamp")
         keys.check_signer_matches_root(root, "timestamp", signer, keys_dir)
-        version, _ = _sign_timestamp(repo, signer, old.signed.snapshot_meta.version, old, now, settings)
+        listed = old.signed.snapshot_meta
+        if not listed.hashes:  # a timestamp signed before lengths and hashes were listed
+            snapshot = metadata_dir(repo) / f"{listed.version}.snapshot.json"
+            listed = _meta_file(listed.version, snapshot.read_bytes())
+        version, _ = _sign_timestamp(repo, signer, listed, old, now, settings, log)
     return version
 
 

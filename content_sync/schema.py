@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from .urls import check_url
+from .urls import MAX_URL_LENGTH, check_url
 
 # --- controlled vocabularies -------------------------------------------------------------
 
@@ -80,14 +81,71 @@ HallKind = Literal["政务服务大厅", "便民服务中心", "党群服务中�
 
 DOCUMENT_KINDS_WITH_VALIDITY = ("政策文件", "规范性文件")
 
+# --- size limits ---------------------------------------------------------------------------
+# Documented in docs/content-format.md ("Limits"); checked when sources are validated and
+# published, and again on the terminal before it builds a release. Chosen from real content with
+# room to spare: the longest 办事指南 field of 2,262 Guangdong items (accept_conditions) is
+# 1,049 characters; a whole law the size of the 民法典 is about 110,000.
+
+NAME_MAX = 300  # names, titles, departments, item codes, document numbers
+TEXT_MAX = 2_000  # one line of a guide: an address, hours, a fee, one legal basis, one material
+LONG_TEXT_MAX = 10_000  # summaries, descriptions, one condition, one step's detail
+BODY_MAX = 300_000  # a document's full text
+URL_MAX = MAX_URL_LENGTH
+# All the text of one guide together (its fields and lists): any one field may be long, not all.
+# The longest of the sample county's guides has about 1,300 characters.
+GUIDE_MAX_CHARS = 100_000
+# Records per kind in one bundle (one county).
+MAX_RECORDS = {
+    "domain": 500,
+    "catalog": 100_000,
+    "guide": 50_000,
+    "document": 100_000,
+    "life_event": 2_000,
+    "synonym": 20_000,
+}
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # one attachment file
+ATTACHMENTS_TOTAL_MAX_BYTES = 512 * 1024 * 1024  # all attachments of a county
+SHARD_MAX_BYTES = 32 * 1024 * 1024  # one JSON shard a terminal downloads (records at their limits fit)
+
+
+class _AtMost(AfterValidator):
+    """A length limit whose message gives the size found (pydantic's own does not), and which
+    shows in the JSON Schema as maxLength."""
+
+    def __init__(self, limit: int):
+        def check(value: str) -> str:
+            if len(value) > limit:
+                raise ValueError(f"is {len(value):,} characters long; the limit is {limit:,}")
+            return value
+
+        super().__init__(check)
+        object.__setattr__(self, "limit", limit)
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["maxLength"] = self.limit
+        return schema
+
+
+def _at_most(limit: int) -> _AtMost:
+    return _AtMost(limit)
+
+
 # --- reusable field types ----------------------------------------------------------------
 
 Id = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _at_most(NAME_MAX)]
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True), _at_most(NAME_MAX)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _at_most(TEXT_MAX)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True), _at_most(TEXT_MAX)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _at_most(LONG_TEXT_MAX)]
+OptionalLongText = Annotated[str, StringConstraints(strip_whitespace=True), _at_most(LONG_TEXT_MAX)]
+Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _at_most(BODY_MAX)]
+Url = Annotated[str, _at_most(URL_MAX)]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+()\- 、转,，]+$")
 ]
@@ -138,6 +196,17 @@ class _UrlChecked(Record):
         return value
 
 
+def _text_length(value) -> int:
+    """Characters of text in a record, its lists and nested records."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, BaseModel):
+        return sum(_text_length(v) for v in value.__dict__.values())
+    if isinstance(value, list | tuple):
+        return sum(_text_length(v) for v in value)
+    return 0
+
+
 def _check_domain(value: str, info: ValidationInfo) -> str:
     ctx = _context(info)
     if ctx is not None and ctx.domains is not None and value not in ctx.domains:
@@ -152,7 +221,7 @@ class Hall(Record):
     """A service hall or township service centre with a disclosure zone (政务公开专区)."""
 
     id: Id
-    name: Text
+    name: Name
     kind: HallKind
     level: Level
     address: Text
@@ -167,23 +236,25 @@ class DisclosureOffice(Record):
     application slip. Its `online_url` must be on the site's allowlist (checked with the site).
     """
 
-    name: Text = Field(description="the accepting body, e.g. 禾川县人民政府办公室（政务公开办）")
+    name: Name = Field(description="the accepting body, e.g. 禾川县人民政府办公室（政务公开办）")
     address: Text = Field(description="where to hand in an application in person or by post")
     hours: Text
     phone: Phone
-    online_url: OptionalText = Field(default="", description="the online application form (becomes a QR code)")
+    online_url: Annotated[OptionalText, _at_most(URL_MAX)] = Field(
+        default="", description="the online application form (becomes a QR code)"
+    )
 
 
 class Site(_UrlChecked):
     """The county: its halls, where its portal and online services live, where QR codes may go."""
 
-    county: Text
+    county: Name
     county_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
     hotline: Phone = "12345"
-    portal_base_url: str
-    online_service_base_url: str
-    qr_allowed_hosts: list[HostName] = Field(min_length=1)
-    halls: list[Hall] = Field(min_length=1)
+    portal_base_url: Url
+    online_service_base_url: Url
+    qr_allowed_hosts: list[Annotated[HostName, _at_most(253)]] = Field(min_length=1, max_length=100)
+    halls: list[Hall] = Field(min_length=1, max_length=1000)
     disclosure_office: DisclosureOffice | None = None
     updated_at: dt.date
 
@@ -225,8 +296,8 @@ class Domain(Record):
     """A business domain (业务领域); the list is data because counties add domains."""
 
     id: Id
-    name: Text
-    description: OptionalText = ""
+    name: Name
+    description: OptionalLongText = ""
     pilot: bool = Field(default=False, description="one of the 26 national pilot domains")
 
 
@@ -238,24 +309,24 @@ class CatalogItem(_UrlChecked):
 
     id: Id
     disclosure_type: DisclosureType
-    domain: Text
-    category_1: Text
-    category_2: OptionalText = ""
-    name: Text
-    content: Text
-    basis: Text
+    domain: Name
+    category_1: Name
+    category_2: OptionalName = ""
+    name: Name
+    content: LongText
+    basis: LongText
     publisher: Text
     time_limit: Text
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1, max_length=20)
     audience: Audience
     form: DisclosureForm
     status: DisclosureStatus
     service_class: ServiceClass
     item_type: ItemType
-    level: list[Level] = Field(min_length=1)
+    level: list[Level] = Field(min_length=1, max_length=2)
     guide_id: Id | None = None
-    document_ids: list[Id] = Field(default_factory=list)
-    url: str | None = None
+    document_ids: list[Id] = Field(default_factory=list, max_length=200)
+    url: Url | None = None
     updated_at: dt.date
 
     _domain = field_validator("domain")(_check_domain)
@@ -272,7 +343,7 @@ class CatalogItem(_UrlChecked):
 class Material(Record):
     """One item to bring (办理材料)."""
 
-    name: Text
+    name: Name
     form: MaterialForm = "原件"
     copies: int = Field(default=1, ge=0, le=99)
     required: bool = True
@@ -283,7 +354,7 @@ class Material(Record):
 class Step(Record):
     """One step of the procedure (办理流程)."""
 
-    name: Text
+    name: Name
     detail: OptionalText = ""
 
 
@@ -291,30 +362,30 @@ class Guide(_UrlChecked):
     """A service guide (办事指南). `name` equals the service's name on the online platform."""
 
     id: Id
-    name: Text
-    domain: Text
-    department: Text = Field(description="the body that handles the service (实施主体/受理机构)")
-    item_code: Text = Field(description="the platform's item code (事项编码)")
+    name: Name
+    domain: Name
+    department: Name = Field(description="the body that handles the service (实施主体/受理机构)")
+    item_code: Name = Field(description="the platform's item code (事项编码)")
     item_type: ItemType = "其他行政服务事项"
     audience: Audience = "个人"
-    summary: OptionalText = ""
-    legal_basis: list[Text] = Field(min_length=1)
-    conditions: list[Text] = Field(min_length=1)
-    materials: list[Material] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=1)
+    summary: OptionalLongText = ""
+    legal_basis: list[Text] = Field(min_length=1, max_length=50)
+    conditions: list[Text] = Field(min_length=1, max_length=50)
+    materials: list[Material] = Field(min_length=1, max_length=100)
+    steps: list[Step] = Field(min_length=1, max_length=50)
     statutory_limit_days: int | None = Field(default=None, ge=0, le=365)
     promised_limit_days: int | None = Field(default=None, ge=0, le=365)
     fee: Text = "不收费"
-    fee_basis: OptionalText = ""
+    fee_basis: OptionalLongText = ""
     result: Text
     window: Text
     location: Text
     hours: Text
     consult_phone: Phone
     complaint_phone: Phone
-    online_url: str | None = None
-    hall_ids: list[Id] = Field(default_factory=list)
-    keywords: list[Text] = Field(default_factory=list)
+    online_url: Url | None = None
+    hall_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    keywords: list[Name] = Field(default_factory=list, max_length=50)
     updated_at: dt.date
 
     _domain = field_validator("domain")(_check_domain)
@@ -324,6 +395,9 @@ class Guide(_UrlChecked):
         s, p = self.statutory_limit_days, self.promised_limit_days
         if s is not None and p is not None and p > s:
             raise ValueError(f"promised_limit_days ({p}) is longer than statutory_limit_days ({s})")
+        total = _text_length(self)
+        if total > GUIDE_MAX_CHARS:
+            raise ValueError(f"the guide's text is {total:,} characters in all; the limit is {GUIDE_MAX_CHARS:,}")
         return self
 
 
@@ -333,8 +407,8 @@ class Guide(_UrlChecked):
 class Attachment(Record):
     """A file attached to a document; `path` is relative to the source folder's attachments/."""
 
-    name: Text
-    path: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")]
+    name: Name
+    path: Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")]
 
     @field_validator("path")
     @classmethod
@@ -349,21 +423,21 @@ class Document(_UrlChecked):
 
     id: Id
     kind: DocumentKind
-    title: Text
-    number: OptionalText = Field(default="", description="发文字号, e.g. 青政办发〔2024〕12号")
-    issuer: Text
+    title: Name
+    number: OptionalName = Field(default="", description="发文字号, e.g. 青政办发〔2024〕12号")
+    issuer: Name
     issued_on: dt.date
     effective_on: dt.date | None = None
     expires_on: dt.date | None = None
     validity: Validity | None = None
     disclosure: DocumentDisclosure = "主动公开"
-    domain: Text | None = None
-    summary: OptionalText = ""
-    body: Text
+    domain: Name | None = None
+    summary: OptionalLongText = ""
+    body: Body
     interprets: Id | None = Field(default=None, description="for 政策解读: the policy it explains")
     interpretation_form: InterpretationForm | None = None
-    attachments: list[Attachment] = Field(default_factory=list)
-    url: str | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=50)
+    url: Url | None = None
     updated_at: dt.date
 
     @field_validator("domain")
@@ -391,10 +465,10 @@ class LifeEvent(Record):
     """A "get one thing done" (高效办成一件事) bundle: guides in the order a citizen needs them."""
 
     id: Id
-    name: Text
-    description: Text
+    name: Name
+    description: LongText
     audience: Audience = "个人"
-    guide_ids: list[Id] = Field(min_length=1)
+    guide_ids: list[Id] = Field(min_length=1, max_length=100)
     updated_at: dt.date
 
 
@@ -403,7 +477,7 @@ class SynonymGroup(Record):
 
     id: Id
     terms: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]] = Field(
-        min_length=2
+        min_length=2, max_length=50
     )
 
     @field_validator("terms")

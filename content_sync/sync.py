@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib import parse
 
@@ -29,22 +31,27 @@ from tuf.ngclient import Updater
 
 from . import faults, paths, state
 from .bundle import check_bundle
-from .errors import SchemaError
-from .fetcher import PortalFetcher
-from .locks import exclusive_lock
+from .errors import Problem, SchemaError
+from .fetcher import PortalFetcher, SyncDeadlineExceeded
+from .fetcher import PortalTooSlow as FetchTooSlow
+from .locks import exclusive_lock, lock_holder
 from .release import activate, build_release, clean_staging, prune, read_manifest
+from .schema import ATTACHMENT_MAX_BYTES, SHARD_MAX_BYTES
 from .shards import MANIFEST, assemble_bundle
 from .shards import read_manifest as read_shard_manifest
 from .sync_errors import (
     ContentInvalid,
     LocalError,
     MetadataExpired,
+    PortalTooSlow,
     PortalUnreachable,
     RollbackDetected,
     SyncBusy,
     SyncConfigError,
     SyncError,
+    SyncTimedOut,
     VerificationFailed,
+    VersionMismatch,
 )
 
 MIGRATIONS = [
@@ -64,16 +71,24 @@ MIGRATIONS = [
     """
 ]
 LOCK_FILE = "sync.lock"
+# A sync past its deadline stops at the next step; it may need this long more to wind down
+# (finish the step, record the attempt) before a monitor calls it overdue.
+OVERDUE_GRACE_SECONDS = 120
 
 
 @dataclass(frozen=True)
 class SyncSettings:
-    """Where the portal is, what root of trust to start from, and how patiently to fetch."""
+    """Where the portal is, what root of trust to start from, and how patiently to fetch.
+
+    `timeout` bounds each request (connect, headers, longest silence; with the minimum rate, the
+    whole request); `deadline` bounds the whole sync, wall clock, from taking the lock on.
+    """
 
     metadata_url: str
     targets_url: str
     root_metadata: Path
     timeout: float = 30
+    deadline: float = 1800
     retries: int = 3
     max_bytes_per_second: int = 0
     keep_releases: int = 3
@@ -127,6 +142,10 @@ def translate(exc: BaseException) -> SyncError:
         return exc
     if isinstance(exc, tuf_errors.DownloadLengthMismatchError):
         return VerificationFailed(f"the portal sent more data than the signed metadata allows ({exc})")
+    if isinstance(exc, SyncDeadlineExceeded):
+        return SyncTimedOut(f"the sync ran longer than its deadline (SYNC_TIMEOUT_SECONDS) and stopped: {exc}")
+    if isinstance(exc, FetchTooSlow):
+        return PortalTooSlow(f"the portal answered too slowly: {exc}")
     if isinstance(exc, tuf_errors.SlowRetrievalError):
         return PortalUnreachable(f"the portal did not answer in time: {exc}")
     if isinstance(exc, tuf_errors.DownloadHTTPError):
@@ -137,7 +156,7 @@ def translate(exc: BaseException) -> SyncError:
     if isinstance(exc, tuf_errors.ExpiredMetadataError):
         return MetadataExpired(f"the portal's signed metadata has expired: {exc}")
     if isinstance(exc, tuf_errors.BadVersionNumberError):
-        return RollbackDetected(f"the portal offered older metadata than this terminal trusts: {exc}")
+        return _version_error(exc)
     if isinstance(exc, tuf_errors.LengthOrHashMismatchError):
         return VerificationFailed(f"a file from the portal does not match its signed hash: {exc}")
     if isinstance(exc, tuf_errors.UnsignedMetadataError):
@@ -151,6 +170,38 @@ def translate(exc: BaseException) -> SyncError:
     if isinstance(exc, OSError):
         return LocalError(f"local disk error: {exc}")
     return SyncError(f"{type(exc).__name__}: {exc}")
+
+
+# python-tuf's BadVersionNumberError messages (tuf/ngclient/_internal/trusted_metadata_set.py):
+# "New timestamp version 3 must be >= 5", "New snapshot version must be >= 5, got version 3" and
+# "Expected bins-0a.json version 3, got 5." (a snapshot entry lower than the trusted one) are
+# rollbacks; "Expected snapshot version 5, got 6", "Expected bins-0a v5, got v6." and "Expected
+# root version 2 instead got version 4" are a file whose version is not the one listed above it.
+_ROLLBACK_ENTRY = re.compile(r"Expected (\S+\.json) version (\d+), got (\d+)")
+_LISTED_VS_GOT = re.compile(r"Expected (\S+) (?:version |v)(\d+),? (?:instead )?got (?:version |v)?(\d+)")
+
+
+def _version_error(exc: BaseException) -> SyncError:
+    """A BadVersionNumberError said the way it happened: older than trusted, or not as listed."""
+    text = str(exc)
+    if "must be >=" in text:
+        return RollbackDetected(f"the portal offered older metadata than this terminal trusts: {text}")
+    entry = _ROLLBACK_ENTRY.search(text)
+    if entry:
+        name, offered, trusted = entry.group(1), int(entry.group(2)), int(entry.group(3))
+        return RollbackDetected(
+            f"the portal's snapshot lists {name} version {offered}, older than version {trusted} this terminal"
+            " already trusts"
+        )
+    listed = _LISTED_VS_GOT.search(text)
+    if listed:
+        role, expected, got = listed.group(1), int(listed.group(2)), int(listed.group(3))
+        relation = "higher" if got > expected else "lower"
+        return VersionMismatch(
+            f"the portal sent {role} version {got} where its signed metadata lists version {expected}"
+            f" ({relation} than listed: a publication still uploading, or files of two publications mixed)"
+        )
+    return VerificationFailed(f"the portal's metadata has an unexpected version number: {text}")
 
 
 def _target_cache_name(target_path: str) -> str:
@@ -230,10 +281,11 @@ def _locked_sync(root: Path, settings: SyncSettings, conn: sqlite3.Connection) -
     _close_interrupted(conn)
     attempt = _Attempt(conn)
     faults.point("sync:recorded")
-    fetcher = PortalFetcher(settings.timeout, settings.retries, settings.max_bytes_per_second)
+    deadline = _Deadline(settings.deadline)
+    fetcher = PortalFetcher(settings.timeout, settings.retries, settings.max_bytes_per_second, deadline_at=deadline.at)
     counter = {"downloaded": 0}
     try:
-        result = _run(root, settings, fetcher, counter, attempt.id)
+        result = _run(root, settings, fetcher, counter, attempt.id, deadline)
     except BaseException as exc:
         fetcher.close()
         if not isinstance(exc, Exception):  # Ctrl-C, SystemExit: record, then let it through
@@ -250,7 +302,25 @@ def _locked_sync(root: Path, settings: SyncSettings, conn: sqlite3.Connection) -
     return result
 
 
-def _run(root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: dict, attempt_id: int) -> SyncResult:
+class _Deadline:
+    """The sync's wall-clock deadline. The fetcher enforces it on every byte from the portal;
+    the local steps check it before they start (a step already running is finished)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.at = time.monotonic() + self.seconds
+
+    def check(self, step: str) -> None:
+        if time.monotonic() >= self.at:
+            raise SyncTimedOut(
+                f"the sync ran longer than its deadline of {self.seconds:g} s (SYNC_TIMEOUT_SECONDS)"
+                f" and stopped before {step}"
+            )
+
+
+def _run(
+    root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: dict, attempt_id: int, deadline: _Deadline
+) -> SyncResult:
     bootstrap = _load_root(settings)
     clean_staging(root)
     meta_dir = paths.tuf_metadata_dir(root)
@@ -286,6 +356,9 @@ def _run(root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: di
         info = updater.get_targetinfo(name)
         if info is None:
             raise VerificationFailed(f"the manifest names {name!r}, which the signed metadata does not list")
+        limit = ATTACHMENT_MAX_BYTES if name.startswith("attachments/") else SHARD_MAX_BYTES
+        if info.length > limit:  # refused before a byte is downloaded or built
+            raise SchemaError([Problem(name, "", "", f"{info.length:,} bytes; the limit is {limit:,}")])
         cached = updater.find_cached_target(info)
         if cached is None:
             cached = updater.download_target(info)
@@ -299,11 +372,13 @@ def _run(root: Path, settings: SyncSettings, fetcher: PortalFetcher, counter: di
     local = {e["name"]: fetch(e["name"]) for e in entries}
     faults.point("sync:all-downloaded")
 
+    deadline.check("checking the content")
     bundle = assemble_bundle(entries, lambda name: local[name].read_bytes())
     problems = check_bundle(bundle)
     if problems:
         raise SchemaError(problems)
     faults.point("sync:validated")
+    deadline.check("building the release")
 
     release = build_release(
         bundle,
@@ -337,3 +412,63 @@ def _prune_target_cache(target_dir: Path, wanted: set[str]) -> None:
         if entry.name not in keep:
             entry.unlink(missing_ok=True)
             faults.point("sync:cache-pruned")
+
+
+@dataclass
+class RunState:
+    """What is running now: the sync attempt still open, who holds the sync lock, and what an
+    operator must look at. problems: 'sync_overdue' (a sync runs past its deadline),
+    'sync_killed' (an attempt is open but no process holds the lock: it was killed or lost
+    power), 'sync_lock_stale' (the lock has been held past the deadline with no sync attempt
+    open, e.g. a rollback that hangs)."""
+
+    running_seconds: float | None = None
+    lock_holder: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _running_attempt(conn: sqlite3.Connection) -> dict | None:
+    try:
+        row = conn.execute(
+            "SELECT id, started_at FROM sync_attempts WHERE outcome = 'running' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    except sqlite3.OperationalError:  # no sync ever ran here: the table does not exist yet
+        return None
+    return dict(row) if row else None
+
+
+def run_state(
+    root: Path, conn: sqlite3.Connection, deadline_seconds: float, now: dt.datetime | None = None
+) -> RunState:
+    """The RunState of the terminal at data root `root`, read without taking the sync lock."""
+    now = now or dt.datetime.now(dt.UTC)
+    limit = float(deadline_seconds) + OVERDUE_GRACE_SECONDS
+    state_now = RunState()
+    attempt = _running_attempt(conn)
+    holder = lock_holder(Path(root) / LOCK_FILE)
+    if attempt is not None and holder is None:
+        # A sync records its end before it lets go of the lock; read again to be sure it had
+        # not just finished between the two reads.
+        attempt = _running_attempt(conn)
+        if attempt is not None and lock_holder(Path(root) / LOCK_FILE) is None:
+            state_now.problems.append("sync_killed")
+            return state_now
+    state_now.lock_holder = holder
+    if attempt is not None:
+        started = _parse_time(attempt["started_at"])
+        if started is not None:
+            state_now.running_seconds = max(0.0, (now - started).total_seconds())
+            if state_now.running_seconds > limit:
+                state_now.problems.append("sync_overdue")
+    elif holder is not None:
+        since = _parse_time(holder.get("since"))
+        if since is not None and (now - since).total_seconds() > limit:
+            state_now.problems.append("sync_lock_stale")
+    return state_now
+
+
+def _parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -40,6 +40,20 @@ class PortalUnreachable(SyncError):
     exit_code = 12
 
 
+class PortalTooSlow(PortalUnreachable):
+    """The portal answered, but too slowly: headers not complete in time, a transfer below the
+    minimum rate, or one request longer than its bound (a dripping or endless answer)."""
+
+    kind = "portal_too_slow"
+
+
+class SyncTimedOut(SyncError):
+    """The sync as a whole ran longer than SYNC_TIMEOUT_SECONDS and was stopped."""
+
+    kind = "sync_timeout"
+    exit_code = 18
+
+
 class MetadataExpired(SyncError):
     """The portal's signed metadata has expired (a frozen or neglected portal)."""
 
@@ -58,6 +72,13 @@ class RollbackDetected(VerificationFailed):
     """The portal offered metadata older than what this terminal already trusts."""
 
     kind = "rollback"
+
+
+class VersionMismatch(VerificationFailed):
+    """A metadata file's version is not the one the signed metadata above it lists (higher or
+    lower): a publish half-uploaded, or a host serving files of different publications."""
+
+    kind = "version_mismatch"
 
 
 class ContentInvalid(SyncError):

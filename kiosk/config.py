@@ -59,7 +59,12 @@ class Settings:
         "", "Base URL of the county's TUF targets, e.g. https://www.x.gov.cn/kiosk/targets/"
     )
     ROOT_METADATA: str = setting("/etc/kiosk/root.json", "The county's root metadata the terminal was installed with.")
-    SYNC_TIMEOUT_SECONDS: float = setting(30, "Socket timeout for each request to the portal.")
+    SYNC_TIMEOUT_SECONDS: float = setting(
+        1800, "Wall-clock deadline of a whole sync; past it the sync stops and the panel reports it."
+    )
+    SYNC_REQUEST_TIMEOUT_SECONDS: float = setting(
+        30, "Per request to the portal: connecting, receiving the headers, the longest silence."
+    )
     SYNC_RETRIES: int = setting(3, "Attempts per download before a sync gives up.")
     SYNC_MAX_BYTES_PER_SECOND: int = setting(0, "Bandwidth cap for downloads; 0 means no cap.")
     KEEP_RELEASES: int = setting(3, "How many releases to keep on disk (the active one included).")

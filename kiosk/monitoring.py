@@ -25,6 +25,7 @@ from .status import PRINTER_STATES, SUCCESSFUL_SYNC, parse_time, status_of
 from .version import __version__
 
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
+SYNC_RUN_PROBLEMS = ("overdue", "killed", "lock_stale")  # content_sync.sync.RunState, without "sync_"
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 bp = Blueprint("monitoring", __name__)
@@ -107,6 +108,20 @@ class KioskCollector(Collector):
                 "1 if the most recent finished sync attempt succeeded.",
                 value=1 if last in SUCCESSFUL_SYNC else 0,
             )
+        yield GaugeMetricFamily(
+            "kiosk_sync_running_seconds",
+            "How long the sync attempt now running has run (0: none is running).",
+            value=status.sync_running_seconds or 0,
+        )
+        sync_problem = GaugeMetricFamily(
+            "kiosk_sync_problem",
+            "1 if a sync runs past its deadline (overdue), was killed half-way (killed), or the sync"
+            " lock is held past the deadline without a sync (lock_stale).",
+            labels=["problem"],
+        )
+        for name in SYNC_RUN_PROBLEMS:
+            sync_problem.add_metric([name], 1 if f"sync_{name}" in status.problems else 0)
+        yield sync_problem
         if status.last_successful_sync:
             ok = status.last_successful_sync
             yield GaugeMetricFamily(

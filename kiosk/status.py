@@ -26,7 +26,7 @@ from flask import Flask
 
 from content_sync import paths, state
 from content_sync.release import list_releases, read_manifest, verify_release
-from content_sync.sync import last_attempts, last_success
+from content_sync.sync import last_attempts, last_success, run_state
 
 from . import stats
 from .config import settings_of
@@ -77,6 +77,8 @@ class TerminalStatus:
     stale_after_days: float = 3
     last_sync: dict[str, Any] | None = None
     last_successful_sync: dict[str, Any] | None = None
+    sync_running_seconds: float | None = None  # how long the open sync attempt has been running
+    sync_deadline_seconds: float | None = None
     printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
     printer_detail: str | None = None
     printer_checked_at: str | None = None
@@ -125,8 +127,12 @@ def terminal_status(
     stale_days: float,
     now: dt.datetime | None = None,
     printer_configured: bool = True,
+    sync_deadline_seconds: float = 1800,
 ) -> TerminalStatus:
-    """Read release.json, the releases on disk and the state tables into one TerminalStatus."""
+    """Read release.json, the releases on disk and the state tables into one TerminalStatus.
+
+    `sync_deadline_seconds` is SYNC_TIMEOUT_SECONDS: a sync running longer (and a sync lock held
+    longer) is a problem, as is a sync attempt left open by a killed process."""
     now = now or dt.datetime.now(dt.UTC)
     data_dir = Path(data_dir)
     status = TerminalStatus(
@@ -169,6 +175,10 @@ def terminal_status(
         status.problems.append("content_stale")
     if status.last_sync and status.last_sync["outcome"] == "failed":
         status.problems.append("last_sync_failed")
+    running = run_state(data_dir, conn, sync_deadline_seconds, now)
+    status.sync_running_seconds = running.running_seconds
+    status.sync_deadline_seconds = float(sync_deadline_seconds)
+    status.problems += running.problems
 
     if not printer_configured:
         # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
@@ -185,12 +195,16 @@ def terminal_status(
 
 
 def read_status(
-    data_dir: Path | str, stale_days: float, now: dt.datetime | None = None, printer_configured: bool = True
+    data_dir: Path | str,
+    stale_days: float,
+    now: dt.datetime | None = None,
+    printer_configured: bool = True,
+    sync_deadline_seconds: float = 1800,
 ) -> TerminalStatus:
     """terminal_status() of a data directory, on a state connection of its own (scripts, tests)."""
     conn = state.open_db(data_dir)
     try:
-        return terminal_status(data_dir, conn, stale_days, now, printer_configured)
+        return terminal_status(data_dir, conn, stale_days, now, printer_configured, sync_deadline_seconds)
     finally:
         conn.close()
 
@@ -207,6 +221,7 @@ def status_of(app: Flask, conn: sqlite3.Connection | None = None, now: dt.dateti
             settings.CONTENT_STALE_DAYS,
             now,
             printer_configured=settings.PRINTER != "none",
+            sync_deadline_seconds=settings.SYNC_TIMEOUT_SECONDS,
         )
     finally:
         if own:

@@ -218,7 +218,7 @@ def kiosk_cli_fixture(portal, monkeypatch, tmp_path):
     monkeypatch.setenv("KIOSK_PORTAL_METADATA_URL", portal.server.metadata_url)
     monkeypatch.setenv("KIOSK_PORTAL_TARGETS_URL", portal.server.targets_url)
     monkeypatch.setenv("KIOSK_ROOT_METADATA", str(portal.keys_dir / "1.root.json"))
-    monkeypatch.setenv("KIOSK_SYNC_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("KIOSK_SYNC_REQUEST_TIMEOUT_SECONDS", "1")
     monkeypatch.setenv("KIOSK_SYNC_RETRIES", "1")
 
     def run(*args: str):

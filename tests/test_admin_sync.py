@@ -27,7 +27,7 @@ def panel(portal, monkeypatch, tmp_path):
             PORTAL_METADATA_URL=portal.server.metadata_url,
             PORTAL_TARGETS_URL=portal.server.targets_url,
             ROOT_METADATA=str(portal.keys_dir / "1.root.json"),
-            SYNC_TIMEOUT_SECONDS=2,
+            SYNC_REQUEST_TIMEOUT_SECONDS=2,
             SYNC_RETRIES=1,
         )
     )

@@ -225,7 +225,7 @@ def test_hanging_portal_is_bounded_by_the_timeout(synced):
         portal.sync(timeout=0.5, retries=2)
     # Two tries of 0.5 s each; the portal would hang for 30 s. The bound leaves room for a busy machine.
     assert 1.0 <= timer.elapsed < 10
-    assert_kept(portal, before, "portal_unreachable", "did not answer in time")
+    assert_kept(portal, before, "portal_too_slow", "answered too slowly")
 
 
 def test_portal_hanging_mid_download_is_bounded_by_the_timeout(synced):
@@ -234,7 +234,7 @@ def test_portal_hanging_mid_download_is_bounded_by_the_timeout(synced):
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(timeout=0.5, retries=1)
     assert timer.elapsed < 10  # the portal would hang for 30 s
-    assert_kept(portal, before, "portal_unreachable", "did not answer in time")
+    assert_kept(portal, before, "portal_too_slow", "answered too slowly")
 
 
 def test_portal_dripping_bytes_is_bounded_too(synced):
@@ -243,7 +243,7 @@ def test_portal_dripping_bytes_is_bounded_too(synced):
     with Timer() as timer, pytest.raises(PortalUnreachable):
         portal.sync(timeout=0.5, retries=1)
     assert timer.elapsed < 10  # dripping the whole shard would take minutes
-    assert_kept(portal, before, "portal_unreachable", "slower than the 1024 bytes/s")
+    assert_kept(portal, before, "portal_too_slow", "slower than the 1024 bytes/s")
 
 
 def test_signed_content_that_fails_validation_is_rejected(synced):
@@ -365,3 +365,43 @@ def test_sync_goes_through_the_proxy_named_in_the_environment(portal, monkeypatc
     assert result.outcome == "updated"
     assert "http://portal.example/metadata/timestamp.json" in seen
     assert len([p for p in seen if "/targets/" in p]) == result.targets_downloaded
+
+
+# --- version numbers said the way they happened -------------------------------------------
+
+
+def test_a_root_of_a_higher_version_than_its_name_is_not_called_a_rollback(synced):
+    portal, before = synced
+    keys.renew_root(portal.keys_dir)
+    newer = keys.renew_root(portal.keys_dir)  # version 3
+    portal.publish(make_county())
+    # The host serves version 3's bytes under the name 2.root.json.
+    (portal.repo / "metadata" / "2.root.json").write_bytes(newer.to_bytes())
+    with pytest.raises(VerificationFailed) as caught:
+        portal.sync()
+    assert caught.value.kind == "version_mismatch"
+    assert "root version 3 where its signed metadata lists version 2 (higher than listed" in str(caught.value)
+    assert "older" not in str(caught.value)
+    assert_kept(portal, before, "version_mismatch", "higher than listed")
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "words"),
+    [
+        ("New timestamp version 3 must be >= 5", "rollback", "older metadata than this terminal trusts"),
+        ("New snapshot version must be >= 5, got version 3", "rollback", "older metadata"),
+        ("Expected bins-0a.json version 3, got 5.", "rollback", "bins-0a.json version 3, older than version 5"),
+        ("Expected snapshot version 5, got 6", "version_mismatch", "snapshot version 6 where its signed metadata"),
+        ("Expected bins-0a v5, got v6.", "version_mismatch", "bins-0a version 6 where its signed metadata lists"),
+        ("Expected snapshot version 5, got 4", "version_mismatch", "(lower than listed"),
+        ("Expected root version 2 instead got version 4", "version_mismatch", "root version 4"),
+    ],
+)
+def test_bad_version_numbers_are_translated_by_direction(message, kind, words):
+    from tuf.api.exceptions import BadVersionNumberError
+
+    from content_sync.sync import translate
+
+    err = translate(BadVersionNumberError(message))
+    assert err.kind == kind and words in str(err), str(err)
+    assert err.exit_code == 14

@@ -51,6 +51,9 @@ PROBLEM_LABELS = {
     "release_unreadable": "当前内容版本已损坏，无法读取（请立即同步或回退）",
     "content_stale": "内容已过期（超过 {days} 天未能与门户网站确认）",
     "last_sync_failed": "最近一次同步失败",
+    "sync_overdue": "同步运行时间超过了规定时限，可能卡住了（请查看同步记录，必要时重启终端）",
+    "sync_killed": "上一次同步中途被终止（断电或进程被结束），下次同步会自动清理",
+    "sync_lock_stale": "同步锁被占用的时间超过了规定时限（可能有卡住的同步或回退操作）",
     "printer_paper_out": "打印机缺纸",
     "printer_offline": "打印机离线",
 }

@@ -27,7 +27,8 @@ def sync_settings(settings: Settings) -> SyncSettings:
         metadata_url=settings.PORTAL_METADATA_URL,
         targets_url=settings.PORTAL_TARGETS_URL,
         root_metadata=Path(settings.ROOT_METADATA),
-        timeout=float(settings.SYNC_TIMEOUT_SECONDS),
+        timeout=float(settings.SYNC_REQUEST_TIMEOUT_SECONDS),
+        deadline=float(settings.SYNC_TIMEOUT_SECONDS),
         retries=settings.SYNC_RETRIES,
         max_bytes_per_second=settings.SYNC_MAX_BYTES_PER_SECOND,
         keep_releases=settings.KEEP_RELEASES,
@@ -110,6 +111,11 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo(f"last sync: {last['started_at']} {last['outcome']}{detail}")
     else:
         click.echo("last sync: never")
+    if report["sync_running_seconds"] is not None:
+        click.echo(f"sync running for {report['sync_running_seconds']:.0f} s")
+    for problem in report["problems"]:
+        if problem.startswith("sync_"):
+            click.echo(f"problem: {problem} (see docs/operations.md, Deadlines)")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)
 
