@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
 
     lex = default_lexicon()
     groups = lex.groups + lex.actions
-    hits: dict[str, dict[str, list[str]]] = {g.id: {c: found_forms(g, names) for c, names in catalogs.items()} for g in groups}
+    hits: dict[str, dict[str, list[str]]] = {
+        g.id: {c: found_forms(g, names) for c, names in catalogs.items()} for g in groups
+    }
 
     by_domain: dict[str, list[Group]] = defaultdict(list)
     for g in groups:
@@ -84,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(_row("all", list(groups), hits, cols))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
-        print("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
+        print(
+            "  ".join(
+                str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
 
     if args.groups:
         with args.groups.open("w", encoding="utf-8") as f:
