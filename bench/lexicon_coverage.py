@@ -2,12 +2,14 @@
 each catalog's item names?
 
     python bench/lexicon_coverage.py --catalog guangdong=../shared/corpora/guangdong_items.jsonl \
-        [--catalog NAME=PATH ...] [--groups groups.tsv] [--missing]
+        [--catalog NAME=PATH[?FIELD=VALUE] ...] [--groups groups.tsv] [--missing]
 
 A catalog is a JSON Lines file of items (its ``name``, ``catalog_name`` and ``sub_item`` fields
 are read; a portal's colloquial names or short phrases are never read, they are not how a
 catalog names services) or a text file with one item name per line. A group counts as found in a
 catalog when one of its official forms is a substring of one of the catalog's item names.
+``?FIELD=VALUE`` keeps only the JSON items whose FIELD equals VALUE (``?level=市级``: the city
+items of a file that also holds provincial ones).
 
 Prints, per domain and overall, how many groups are found in each catalog, in any and in none;
 ``--groups`` writes one row per group (id, then for each catalog the official forms found);
@@ -29,7 +31,7 @@ from content_sync.search_index.lexicon import Group, default_lexicon  # noqa: E4
 NAME_FIELDS = ("name", "catalog_name", "sub_item")
 
 
-def read_catalog(path: Path) -> list[str]:
+def read_catalog(path: Path, where: tuple[str, str] | None = None) -> list[str]:
     """Item names of a catalog file (JSON Lines with NAME_FIELDS, or one name per line)."""
     names: set[str] = set()
     with path.open(encoding="utf-8") as f:
@@ -42,6 +44,8 @@ def read_catalog(path: Path) -> list[str]:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
+                if where and str(item.get(where[0])) != where[1]:
+                    continue
                 names.update(str(item[k]) for k in NAME_FIELDS if item.get(k))
             else:
                 names.add(line)
@@ -64,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             ap.error(f"--catalog {spec!r}: expected NAME=PATH")
-        catalogs[name] = read_catalog(Path(path))
+        path, _, cond = path.partition("?")
+        field, eq, value = cond.partition("=")
+        if cond and not (field and eq):
+            ap.error(f"--catalog {spec!r}: expected ?FIELD=VALUE after the path")
+        catalogs[name] = read_catalog(Path(path), (field, value) if cond else None)
 
     lex = default_lexicon()
     groups = lex.groups + lex.actions
