@@ -223,3 +223,44 @@ def test_separators_may_be_spaces_or_enumeration_commas(tmp_path):
         f.write("测试税、测试税种\t试税 、 测税  # comment\n")
     group = next(g for g in load_lexicon(data).groups if g.id == "tax:测试税")
     assert group.official == ("测试税", "测试税种") and group.everyday == ("试税", "测税")
+
+
+def _coverage_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "lexicon_coverage.py"
+    spec = importlib.util.spec_from_file_location("lexicon_coverage", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coverage_report_finds_official_forms_in_item_names_only(tmp_path, capsys):
+    import json
+
+    coverage = _coverage_module()
+    items = tmp_path / "items.jsonl"
+    rows = [
+        {"name": "补发婚姻登记证", "level": "县级"},
+        # a colloquial name is never read: it is not how the catalog names the service
+        {"name": "城乡居民最低生活保障对象认定", "level": "省级", "colloquial_name": "办理低收入人口认定"},
+    ]
+    items.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("营业执照遗失补领\n", encoding="utf-8")
+    out = tmp_path / "groups.tsv"
+    assert (
+        coverage.main(["--catalog", f"county={items}?level=县级", "--catalog", f"list={names}", "--groups", str(out)])
+        == 0
+    )
+    table = {
+        line.split("\t")[0]: line.rstrip("\n").split("\t")[1:] for line in out.read_text(encoding="utf-8").splitlines()
+    }
+    assert table["id"] == ["county", "list"]
+    assert table["marriage:婚姻登记证"] == ["婚姻登记证", ""]
+    assert table["civil_affairs:最低生活保障"] == ["", ""]  # its item is 省级, filtered out
+    assert table["civil_affairs:低收入人口"] == ["", ""]  # only the colloquial name says it
+    assert table["market:营业执照"] == ["", "营业执照"]
+    assert table["action:补领"] == ["补发", "补领 遗失"]
+    assert "all" in capsys.readouterr().out
