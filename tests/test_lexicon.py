@@ -264,3 +264,38 @@ def test_coverage_report_finds_official_forms_in_item_names_only(tmp_path, capsy
     assert table["market:营业执照"] == ["", "营业执照"]
     assert table["action:补领"] == ["补发", "补领 遗失"]
     assert "all" in capsys.readouterr().out
+
+
+def _officials_for(lex: Lexicon, word: str) -> set[str]:
+    """Every official form a word expands to, over all the groups it belongs to."""
+    return {o for g in all_groups(lex) if word in g.terms for o in g.official}
+
+
+def test_objects_and_abbreviations_reach_the_national_official_forms(lex):
+    expected = {
+        "小吃店": {"餐饮服务", "食品经营"},
+        "餐馆": {"餐饮服务", "食品经营"},
+        "民宿": {"旅馆业"},
+        "客栈": {"旅馆业"},
+        "出租车": {"巡游出租汽车"},
+        "渔船": {"渔业船舶"},
+        "火化": {"殡葬", "遗体"},
+        "丧事": {"殡葬"},
+        "小孩": {"儿童", "子女", "新生儿"},
+        "老人": {"老年人"},
+        "准生证": {"生育服务证", "生育登记"},
+        "暂住证": {"居住证"},
+        "农机证": {"拖拉机和联合收割机驾驶证"},
+        "卫生许可证": {"公共场所卫生许可"},
+        "退役证": {"士兵退役证", "退出现役证"},
+        "结婚证": {"婚姻登记证"},
+    }
+    missing = {w: sorted(want - _officials_for(lex, w)) for w, want in expected.items()}
+    assert {w: m for w, m in missing.items() if m} == {}
+
+
+def test_department_short_names_citizens_use_are_known(lex):
+    for name in ("社保局", "工商局", "国土局", "房管局", "运管所", "车管所", "医保局", "民政局", "税务局"):
+        assert name in lex.departments, name
+    assert "养老保险" in lex.departments["社保局"]
+    assert "营业执照" in lex.departments["工商局"]
