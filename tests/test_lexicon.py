@@ -306,3 +306,9 @@ def test_every_group_has_a_short_official_form(lex):
     # (公众聚集场所投入使用、营业前消防安全检查): each group also gives a shorter core form.
     long_only = [g.id for g in all_groups(lex) if min(len(o) for o in g.official) > 10]
     assert long_only == []
+
+
+def test_department_names_are_not_group_terms(lex):
+    # A department name is a boost, a group term a concept to match: one word cannot be both.
+    terms = {t for g in all_groups(lex) for t in g.terms}
+    assert sorted(set(lex.departments) & terms) == []
