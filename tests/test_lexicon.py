@@ -312,3 +312,18 @@ def test_department_names_are_not_group_terms(lex):
     # A department name is a boost, a group term a concept to match: one word cannot be both.
     terms = {t for g in all_groups(lex) for t in g.terms}
     assert sorted(set(lex.departments) & terms) == []
+
+
+def test_a_file_saved_from_a_spreadsheet_reads_the_same(tmp_path):
+    data = _copy(tmp_path)
+    path = data / "tax.tsv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_lexicon(data).groups == default_lexicon().groups
+
+
+def test_a_file_that_is_not_utf8_is_rejected_by_name(tmp_path):
+    data = _copy(tmp_path)
+    (data / "tax.tsv").write_bytes("契税\t买房交税\n".encode("gb18030"))
+    with pytest.raises(LexiconError, match=r"tax\.tsv: not UTF-8"):
+        load_lexicon(data)
