@@ -295,7 +295,7 @@ def test_objects_and_abbreviations_reach_the_national_official_forms(lex):
 
 
 def test_department_short_names_citizens_use_are_known(lex):
-    for name in ("社保局", "工商局", "国土局", "房管局", "运管所", "车管所", "医保局", "民政局", "税务局"):
+    for name in ("社保局", "工商局", "国土局", "房管局", "运管所", "车管所", "医保局", "民政局", "税务局", "公证处"):
         assert name in lex.departments, name
     assert "养老保险" in lex.departments["社保局"]
     assert "营业执照" in lex.departments["工商局"]
@@ -310,6 +310,8 @@ def test_every_group_has_a_short_official_form(lex):
 
 def test_department_names_are_not_group_terms(lex):
     # A department name is a boost, a group term a concept to match: one word cannot be both.
+    # Institutions (公证处, 婚姻登记处, 殡仪馆) are departments: a query naming one alone
+    # searches its topics.
     terms = {t for g in all_groups(lex) for t in g.terms}
     assert sorted(set(lex.departments) & terms) == []
 
