@@ -329,3 +329,14 @@ def test_a_file_that_is_not_utf8_is_rejected_by_name(tmp_path):
     (data / "tax.tsv").write_bytes("契税\t买房交税\n".encode("gb18030"))
     with pytest.raises(LexiconError, match=r"tax\.tsv: not UTF-8"):
         load_lexicon(data)
+
+
+def test_a_term_in_two_groups_is_rejected_unless_listed_as_shared(tmp_path):
+    data = _copy(tmp_path)
+    with (data / "tax.tsv").open("a", encoding="utf-8") as f:
+        f.write("测试税种\t个税\n")
+    with pytest.raises(LexiconError, match=r"'个税' is in 2 groups \(tax:个人所得税, tax:测试税种\)"):
+        load_lexicon(data)
+    with (data / "shared_terms.tsv").open("a", encoding="utf-8") as f:
+        f.write("个税\ta test of a shared term\n")
+    assert "个税" in next(g for g in load_lexicon(data).groups if g.id == "tax:测试税种").everyday

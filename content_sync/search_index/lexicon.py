@@ -161,6 +161,20 @@ def read_shared_terms(data_dir: Path = DATA_DIR) -> dict[str, str]:
     return out
 
 
+def _check_shared(groups: list[Group], shared: dict[str, str]) -> None:
+    """A term in two groups would expand to both: allowed only when shared_terms.tsv says why."""
+    where: dict[str, list[str]] = {}
+    for g in groups:
+        for t in g.terms:
+            where.setdefault(t, []).append(g.id)
+    for term, ids in where.items():
+        if len(ids) > 1 and term not in shared:
+            raise LexiconError(
+                f"{term!r} is in {len(ids)} groups ({', '.join(ids)}): keep it in one, "
+                "or list it in shared_terms.tsv with the reason"
+            )
+
+
 def read_stopwords(data_dir: Path = DATA_DIR) -> list[str]:
     path = data_dir / "stopwords.txt"
     return [cols[0] for _, cols in _lines(path)]
@@ -178,6 +192,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             raise LexiconError(f"{path.name}: unknown domain {path.stem!r} (see domains.tsv)")
         read = read_groups(path, path.stem)
         (actions if path.stem == ACTION_DOMAIN else groups).extend(read)
+    _check_shared(groups + actions, read_shared_terms(data_dir))
     reading = json.loads((data_dir / "reading.json").read_text(encoding="utf-8"))
     synonyms = [list(g.terms) for g in groups + actions]
     return Lexicon(
