@@ -74,6 +74,9 @@ class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    # Partial matches: records that share the query's most telling words but not all of them,
+    # shown below the matches under 相关事项 (never counted as matches).
+    related: list[Hit] = field(default_factory=list)
     took_ms: float = 0.0
     terms: list[str] = field(default_factory=list)
     failed: bool = False
