@@ -329,6 +329,10 @@ class Guide(_UrlChecked):
     online_url: str | None = None
     hall_ids: list[Id] = Field(default_factory=list)
     keywords: list[Text] = Field(default_factory=list)
+    common: bool = Field(
+        default=False,
+        description="one of the services citizens use most: put first when a search finds many (常用事项)",
+    )
     updated_at: dt.date
 
     _domain = field_validator("domain")(_check_domain)

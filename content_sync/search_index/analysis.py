@@ -250,3 +250,30 @@ def query_number(text: str) -> tuple[list[str], str, str] | None:
     else:
         return ([f"n{int(m.group('seq3'))}"], "", rest)
     return ([f"{year}-{int(seq)}"], (prefix or "").lower(), rest)
+
+
+def base_frequency(word: str) -> int:
+    """The count of `word` in jieba's own dictionary (general Chinese; a county's words are added
+    to tokenizers of their own, never to this one). 0 for words it does not list."""
+    return jieba.dt.FREQ.get(word, 0) or 0
+
+
+# Parts of speech (jieba's dictionary tags) that say how or what is done rather than which thing:
+# verbs (not verbal nouns such as 殡葬), adverbs, adjectives, particles, prepositions, conjunctions, pronouns, numerals, measure
+# and direction words, interjections, onomatopoeia.
+_FUNCTION_TAGS = ("v", "d", "a", "u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "z")
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """Words of jieba's dictionary tagged as anything but a noun or name (迁走 v, 报销 v, 一下 m):
+    when the index does not know such a word, it tells little about which service is meant."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    out = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            tag = parts[2] if len(parts) == 3 else ""
+            if tag.startswith(_FUNCTION_TAGS) and tag != "vn" and len(parts[0]) <= 4:
+                out.add(parts[0])
+    return frozenset(out)
