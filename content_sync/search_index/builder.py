@@ -415,6 +415,7 @@ def build_index(
                 id=e.id,
                 kind=e.kind,
                 title_text=e.title,
+                common=e.common,
                 subkind=e.subkind,
                 validity=e.validity,
                 title=" ".join(title_tokens),

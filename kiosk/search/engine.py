@@ -55,13 +55,14 @@ FILLER_FREQ = 12000
 # Broad queries (at least this many full matches) put what citizens use most first: records a
 # county marks `common`, and records citizens opened after searching.
 BROAD_MIN = 10
-COMMON_BOOST = 0.5
-OPENED_BOOST = 0.5
+COMMON_BOOST = 1.0
+OPENED_BOOST = 1.0
 # Initials typed as the beginning of a title's initials (jdcjsz -> 机动车驾驶证…).
 INITIALS_PREFIX_MIN = 3
 PINYIN_PREFIX_MIN = 5
 # A short department name is a word plus one of these (社保局, 车管所, 人防办, 卫健委).
 DEPARTMENT_SUFFIXES = frozenset("局厅委所办处站队")
+DEPARTMENT_BOOST = 1.5
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
 _LETTERS = string.ascii_lowercase
 
@@ -250,7 +251,7 @@ class SearchEngine:
             found = [w for w in self.fuzzy_map.get(analysis.fuzzy_pinyin(sound), []) if w != token]
         return list(dict.fromkeys(found))[:6]
 
-    def _han_concept(self, token: str) -> _Concept:
+    def _han_concept(self, token: str, char_run: bool = False) -> _Concept:
         weights = dict.fromkeys(self._expand(token), 1.0)
         if len(weights) == 1 and not self._known(token):
             # Not in the index: maybe a homophone typed with a pinyin keyboard (身分证 -> 身份证).
@@ -293,7 +294,7 @@ class SearchEngine:
             # common word says little about which service is meant; a noun the index has never
             # seen (公积金) says most (see _weight).
             weak=token not in self.object_words
-            and (len(token) < 2 or general > FILLER_FREQ or token in analysis.function_words()),
+            and (char_run or len(token) < 2 or general > FILLER_FREQ or token in analysis.function_words()),
             action=token in self.action_words or (token not in self.object_words and token in analysis.function_words()),
         )
 
@@ -439,20 +440,50 @@ class SearchEngine:
         return parts
 
     def _department_boost(self, token: str) -> Query | None:
-        """A department's short name (社保局, 工商局): its topic words in departments, topics and
-        titles, as a boost."""
+        """A department's short name (社保局, 工商局): its topic words in departments and topics
+        (domains, categories), as a boost."""
         words = self.departments.get(token)
         if not words:
             return None
         subs: list[Query] = []
         for w in words:
-            subs += [Term("dept", w, boost=1.5), Term("topic", w, boost=1.0), Term("title", w, boost=1.0)]
+            subs += [Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
         return Or(subs)
+
+    def _join_unknown(self, tokens: list[str]) -> tuple[list[str], set[str]]:
+        """Join runs of pieces jieba could not place: single characters (地 + 力 -> 地力; titles
+        index every pair of characters) and words the index does not know (驾 + 使证 -> 驾使证,
+        which then reads as the homophone 驾驶证). Returns the tokens and the runs made of single
+        characters only."""
+        out: list[str] = []
+        run: list[str] = []
+        char_runs: set[str] = set()
+
+        def placeable(tok: str) -> bool:
+            if not analysis.all_han(tok) or tok in self.stopwords:
+                return False
+            return len(tok) == 1 or not (self._known(tok) or tok in self.groups_of or tok in self.expansions)
+
+        for tok in [*tokens, ""]:
+            if tok and placeable(tok):
+                run.append(tok)
+                continue
+            if len(run) > 1:
+                joined = "".join(run)
+                out.append(joined)
+                if all(len(piece) == 1 for piece in run):
+                    char_runs.add(joined)
+            else:
+                out.extend(run)
+            run = []
+            if tok:
+                out.append(tok)
+        return out, char_runs
 
     def _stem_boost(self, stem: str) -> Query:
         subs: list[Query] = []
         for t in sorted(self._expand(stem)):
-            subs += [Term("dept", t, boost=1.5), Term("topic", t, boost=1.0), Term("title", t, boost=1.0)]
+            subs += [Term("dept", t, boost=1.5), Term("topic", t, boost=1.0)]
         return Or(subs)
 
     def understand(self, query: str) -> tuple[list[_Concept], dict]:
@@ -468,14 +499,19 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
-        tokens = _join_single_characters(analysis.query_tokens(text, self.tok), self.stopwords)
+        tokens, char_runs = self._join_unknown(analysis.query_tokens(text, self.tok))
         boosts: list[Query] = []
         departments: list[Query] = []
         read: list[str] = []
         for position, token in enumerate(tokens):
+            stem = None
             if token in DEPARTMENT_SUFFIXES and read and analysis.all_han(read[-1]) and position > 0:
-                # 社保 + 局 (a short department name the lexicon does not list): a boost.
-                stem = read.pop()
+                stem = read.pop()  # 社保 + 局
+            elif len(token) >= 3 and token[-1] in DEPARTMENT_SUFFIXES and token not in self.departments:
+                if not self._known(token) and self._known(token[:-1]):
+                    stem = token[:-1]  # 人防办
+            if stem is not None:
+                # A short department name the lexicon does not list: a boost.
                 boost = self._department_boost(stem) or self._stem_boost(stem)
                 boosts.append(boost)
                 departments.append(boost)
@@ -504,7 +540,7 @@ class SearchEngine:
                         flags["service"] = True
                     if part in self.policy_words:
                         flags["policy"] = True
-                    concept = self._han_concept(part)
+                    concept = self._han_concept(part, char_run=part in char_runs)
                     if len(part) == 1:
                         # A lone character (买 in 买新房) is indexed only inside title pairs:
                         # pair it with its neighbours' characters (买新 in 购买新房).
@@ -586,13 +622,19 @@ class SearchEngine:
         top_opened = max(opened.values()) if (opened and broad) else 0
         marker = _Highlighter(result.terms)
         guides_found = {f["id"] for _d, f, *_rest in found + related if f["kind"] == "guide"}
+        in_department: set[int] = set()
+        if flags["boosts"]:
+            # Records of the department the citizen named come first among equals.
+            in_department = self._holding(Or(flags["boosts"]), [d for d, *_rest in found + related])
 
         def rank(rows: list[tuple[int, dict, float]]) -> list[Hit]:
             hits: list[Hit] = []
-            for _docnum, stored, base in rows:
+            for docnum, stored, base in rows:
                 title = stored["title_text"]
                 kind = stored["kind"]
                 score = base * _kind_factor(kind, flags)
+                if docnum in in_department:
+                    score *= DEPARTMENT_BOOST
                 if kind == "catalog" and stored.get("guide_id") in guides_found:
                     score *= 0.5  # the row's own guide is in the results: the guide is what to open
                 norm_title = analysis.normalize(title).replace(" ", "")
@@ -636,10 +678,24 @@ class SearchEngine:
             result.related = hits[: min(RELATED_LIMIT, limit)]
         self._decorate(result)
 
+    def _holding(self, query: Query, docnums) -> set[int]:
+        """Which of `docnums` `query` matches (skipping along its postings, never reading all)."""
+        out: set[int] = set()
+        m = query.matcher(self._searcher())
+        for docnum in sorted(docnums):
+            if not m.is_active():
+                break
+            if m.id() < docnum:
+                m.skip_to(docnum)
+            if m.is_active() and m.id() == docnum:
+                out.add(docnum)
+        return out
+
     def _weight(self, concept: _Concept, reader) -> float:
         """How much a concept tells about which record is meant: the rarer in the index, the
-        more (inverse document frequency). A word found nowhere counts as the rarest, unless it
-        looks like filler (a single character, or among general Chinese's commonest words)."""
+        more (inverse document frequency), an action half as much. A word found nowhere counts
+        as the rarest, unless it is weak (a lone character, a verb or particle, one of general
+        Chinese's commonest words): the object of a query decides which service is meant."""
         n = max(1, reader.doc_count())
         size = concept.query.estimate_size(reader)
         if size == 0:
@@ -656,17 +712,11 @@ class SearchEngine:
         candidates = [row for row in run([Or([c.query for c in required])], CANDIDATES * 2) if row[0] not in matched]
         if not candidates:
             return []
-        docnums = sorted(row[0] for row in candidates)
+        docnums = [row[0] for row in candidates]
         held: dict[int, float] = dict.fromkeys(docnums, 0.0)
         for concept, weight in zip(required, weights, strict=True):
-            m = concept.query.matcher(searcher)
-            for docnum in docnums:
-                if not m.is_active():
-                    break
-                if m.id() < docnum:
-                    m.skip_to(docnum)
-                if m.is_active() and m.id() == docnum:
-                    held[docnum] += weight
+            for docnum in self._holding(concept.query, docnums):
+                held[docnum] += weight
         out = []
         for docnum, stored, score in candidates:
             share = held[docnum] / total
@@ -677,8 +727,8 @@ class SearchEngine:
     def _decorate(self, result: SearchResult) -> None:
         """Highlighted titles and snippets for the hits shown, then the groups by kind."""
         marker = _Highlighter(result.terms)
-        texts = self._snippet_texts(result.hits)
-        for hit in result.hits:
+        texts = self._snippet_texts(result.hits + result.related)
+        for hit in result.hits + result.related:
             hit.title_html = marker.mark(hit.title)
             hit.snippet_html = marker.snippet(texts.get((hit.kind, hit.id), ""), SNIPPET_CHARS)
         by_kind: dict[str, list[Hit]] = {}
@@ -752,25 +802,6 @@ def failures() -> int:
 def jieba_frequency(word: str) -> int:
     """How often general Chinese uses `word` (jieba's own dictionary, never the county's words)."""
     return analysis.base_frequency(word)
-
-
-def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:
-    """Join runs of single Chinese characters that jieba could not place (地 + 力 -> 地力): titles
-    index every pair of characters, so the run still finds the name it was cut from."""
-    out: list[str] = []
-    run: list[str] = []
-    for tok in [*tokens, ""]:
-        if len(tok) == 1 and analysis.is_han(tok) and tok not in stopwords:
-            run.append(tok)
-            continue
-        if len(run) > 1:
-            out.append("".join(run))
-        else:
-            out.extend(run)
-        run = []
-        if tok:
-            out.append(tok)
-    return out
 
 
 def _kind_factor(kind: str, flags: dict) -> float:
