@@ -250,7 +250,7 @@ def _county_words(db: sqlite3.Connection, groups: list[list[str]]) -> list[str]:
     return out
 
 
-def _title_pinyin_terms(tokens: list[str], title: str) -> tuple[list[str], list[str]]:
+def _title_pinyin_terms(tokens: list[str], title: str, starts: list[int] | None = None) -> tuple[list[str], list[str]]:
     ini, py = set(), set()
     for tok in tokens:
         if analysis.is_han(tok):
@@ -259,6 +259,13 @@ def _title_pinyin_terms(tokens: list[str], title: str) -> tuple[list[str], list[
     compact = title.replace(" ", "")
     ini.add(analysis.initials(compact)[:40])
     py.add(analysis.full_pinyin(compact)[:80])
+    # Initials from each later word's start to the end too, so initials typed from the start of
+    # a word inside a long name find it (yljsl -> 企业职工基本养老金申领).
+    if starts:
+        _full, first = analysis.char_pinyin(compact)
+        for start in starts:
+            if start:
+                ini.add("".join(c for c in first[start:] if c.isalnum())[:40])
     return sorted(t for t in ini if t), sorted(t for t in py if t)
 
 
@@ -410,7 +417,10 @@ def build_index(
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         for e, title_tokens, body_tokens, title_words in tokenized:
-            ini, py = _title_pinyin_terms(title_words, analysis.normalize(e.title))
+            norm_title = analysis.normalize(e.title)
+            ini, py = _title_pinyin_terms(
+                title_words, norm_title, _word_starts(norm_title.replace(" ", ""), tok) if len(norm_title) > 4 else None
+            )
             writer.add_document(
                 id=e.id,
                 kind=e.kind,

@@ -262,7 +262,12 @@ class SearchEngine:
         terms = set(weights)
         reader = self._searcher().reader()
         in_titles = reader.doc_frequency("title", token) + reader.doc_frequency("keywords", token)
-        if in_titles < TIER1_ENOUGH and len(token) >= 3 and self._in_titles(weights) < TIER1_ENOUGH:
+        if (
+            in_titles < TIER1_ENOUGH
+            and len(token) >= 3
+            and self._in_titles(weights) < TIER1_ENOUGH
+            and not analysis.base_frequency(token)  # a word of general Chinese (宅基地) stays whole
+        ):
             # A long or unknown word that few titles hold may also be found by its parts
             # (房屋征收补偿 -> 房屋征收 + 补偿, 开诊所 -> 开 + 诊所); single characters among
             # the parts are optional.
@@ -281,7 +286,9 @@ class SearchEngine:
         primary = self._names_query(weights)
         general = jieba_frequency(token)
         no_title = self._in_titles(weights) == 0
-        filler = general > FILLER_FREQ and len(weights) == 1 and (len(token) == 1 or no_title)
+        # A lone character (补, 查, 办) is an affix of the words around it, never a requirement
+        # of its own while other words are left; its forms still add to the score.
+        filler = len(token) == 1 or (general > FILLER_FREQ and len(weights) == 1 and no_title)
         return _Concept(
             node,
             terms,
@@ -434,10 +441,35 @@ class SearchEngine:
         forms = self._expand(token)
         if self._in_titles(forms) or (len(forms) == 1 and not self._known(token) and self._homophones(token)):
             return None
-        parts = self._cover(token)
+        parts = self._title_cover(token)
         if len(parts) < 2 or not any(self._in_titles(self._expand(p)) for p in parts if len(p) >= 2):
             return None
         return parts
+
+    def _title_cover(self, token: str) -> list[str]:
+        """Cut a phrase into the pieces titles hold (every pair of a title's characters is
+        indexed): 用电报装 -> 用电 + 报装, 出入境签证 -> 出入境 + 签证; the longest pieces win."""
+        n = len(token)
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 8), end):
+                prev = best[start]
+                piece = token[start:end]
+                if prev is None or piece == token:
+                    continue
+                if len(piece) == 1:
+                    gain = -4.0
+                elif self._in_titles(self._expand(piece)):
+                    gain = float(len(piece) ** 2)
+                else:
+                    # A piece no title holds (高龄 in 高龄津贴) stays one piece rather than
+                    # single characters: it is what this county lacks, and it must still count.
+                    gain = -4.0 * len(piece) + 1.0
+                cand = (prev[0] + gain, [*prev[1], piece])
+                if best[end] is None or cand[0] > best[end][0]:
+                    best[end] = cand
+        return best[n][1] if best[n] is not None else [token]
 
     def _department_boost(self, token: str) -> Query | None:
         """A department's short name (社保局, 工商局): its topic words in departments and topics
@@ -445,9 +477,18 @@ class SearchEngine:
         words = self.departments.get(token)
         if not words:
             return None
-        subs: list[Query] = []
+        subs: list[Query] = [Term("dept", token, boost=2.0)]
         for w in words:
             subs += [Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
+        return Or(subs)
+
+    def _department_topics(self, token: str) -> Query:
+        """For a query that is only a department's name: its topics in titles too (车管所 ->
+        机动车, 驾驶证…), and the name in department fields."""
+        words = self.departments.get(token) or sorted(self._expand(token))
+        subs: list[Query] = [Term("dept", token, boost=2.0)]
+        for w in words:
+            subs += [Term("title", w, boost=2.0), Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
         return Or(subs)
 
     def _join_unknown(self, tokens: list[str]) -> tuple[list[str], set[str]]:
@@ -514,12 +555,12 @@ class SearchEngine:
                 # A short department name the lexicon does not list: a boost.
                 boost = self._department_boost(stem) or self._stem_boost(stem)
                 boosts.append(boost)
-                departments.append(boost)
+                departments.append(self._department_topics(stem))
                 continue
             boost = self._department_boost(token)
             if boost is not None:
                 boosts.append(boost)
-                departments.append(boost)
+                departments.append(self._department_topics(token))
                 continue
             parts = self._phrase_parts(token) if analysis.is_han(token) else None
             read.extend(parts if parts else [token])
@@ -697,7 +738,9 @@ class SearchEngine:
         as the rarest, unless it is weak (a lone character, a verb or particle, one of general
         Chinese's commonest words): the object of a query decides which service is meant."""
         n = max(1, reader.doc_count())
-        size = concept.query.estimate_size(reader)
+        # Rarity among titles: a word the county's names never hold is what it lacks (a body
+        # that mentions 高龄 does not make 高龄津贴's 津贴 items the answer).
+        size = (concept.primary or concept.query).estimate_size(reader)
         if size == 0:
             size = n / 2 if concept.weak else 1
         return math.log1p(n / size) * (ACTION_WEIGHT if concept.action else 1.0)
