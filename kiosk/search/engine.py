@@ -63,6 +63,7 @@ PINYIN_PREFIX_MIN = 5
 # A short department name is a word plus one of these (社保局, 车管所, 人防办, 卫健委).
 DEPARTMENT_SUFFIXES = frozenset("局厅委所办处站队")
 DEPARTMENT_BOOST = 1.5
+ASPECT_PARTICLES = frozenset("了着过")
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
 _LETTERS = string.ascii_lowercase
 
@@ -185,6 +186,8 @@ class SearchEngine:
         for key, words in self.full_map.items():
             self.fuzzy_map.setdefault(analysis.fuzzy_pinyin(key), []).extend(words)
         self.stopwords = frozenset(lex["query_stopwords"])
+        frames = sorted((w for w in self.stopwords if len(w) >= 3 and analysis.all_han(w)), key=len, reverse=True)
+        self._frame_regex = re.compile("|".join(map(re.escape, frames))) if frames else None
         self.service_words = frozenset(lex["service_words"])
         self.policy_words = frozenset(lex["policy_words"])
         self.popular_default: list[str] = lex["popular_default"]
@@ -301,7 +304,13 @@ class SearchEngine:
             # common word says little about which service is meant; a noun the index has never
             # seen (公积金) says most (see _weight).
             weak=token not in self.object_words
-            and (char_run or len(token) < 2 or general > FILLER_FREQ or token in analysis.function_words()),
+            and (
+                char_run
+                or len(token) < 2
+                or general > FILLER_FREQ
+                or token in analysis.function_words()
+                or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
+            ),
             action=token in self.action_words or (token not in self.object_words and token in analysis.function_words()),
         )
 
@@ -435,14 +444,17 @@ class SearchEngine:
         """A phrase read as one word (a lexicon group such as 结婚证不见了, or a county word)
         that neither it nor its expansions find in any title: its parts, read one by one
         (结婚证 -> 婚姻登记证; 不见了 -> 挂失, 补领…). None when the phrase stands on its own."""
-        if len(token) < 3 or not analysis.all_han(token) or analysis.base_frequency(token):
-            # A word of general Chinese (宅基地) is a word, not a phrase.
+        if len(token) < 3 or not analysis.all_han(token) or token in self.stopwords:
             return None
         forms = self._expand(token)
         if self._in_titles(forms) or (len(forms) == 1 and not self._known(token) and self._homophones(token)):
             return None
         parts = self._title_cover(token)
         if len(parts) < 2 or not any(self._in_titles(self._expand(p)) for p in parts if len(p) >= 2):
+            return None
+        if analysis.base_frequency(token) and not (len(parts[0]) >= 2 and self._in_titles(self._expand(parts[0]))):
+            # A word of general Chinese is cut only where what it is about, its first part,
+            # stays (律师证 -> 律师 + 证), never into its head alone (宅基地 -> 基地).
             return None
         return parts
 
@@ -490,6 +502,27 @@ class SearchEngine:
         for w in words:
             subs += [Term("title", w, boost=2.0), Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
         return Or(subs)
+
+    def _drop_frames(self, text: str) -> str:
+        """Blank out question frames (需要带什么, 去哪里开, 要交多少钱: the lexicon's stop phrases of
+        three characters or more) wherever they occur, overlapping ones together (要带什么 +
+        什么材料), so no way of cutting the query makes them words that must match. Text that is
+        nothing but frames stays as it is."""
+        if self._frame_regex is None:
+            return text
+        covered = [False] * len(text)
+        pos = 0
+        while True:
+            m = self._frame_regex.search(text, pos)
+            if m is None:
+                break
+            for i in range(m.start(), m.end()):
+                covered[i] = True
+            pos = m.start() + 1
+        if not any(covered):
+            return text
+        rest = "".join(" " if hit else c for c, hit in zip(text, covered, strict=True))
+        return rest if rest.strip() else text
 
     def _join_unknown(self, tokens: list[str]) -> tuple[list[str], set[str]]:
         """Join runs of pieces jieba could not place: single characters (地 + 力 -> 地力; titles
@@ -540,6 +573,7 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
+        text = self._drop_frames(text)
         tokens, char_runs = self._join_unknown(analysis.query_tokens(text, self.tok))
         boosts: list[Query] = []
         departments: list[Query] = []
