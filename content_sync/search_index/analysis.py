@@ -136,9 +136,12 @@ def bigram_tokens(text: str) -> list[str]:
     return [run[i : i + 2] for run in _HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1)]
 
 
+@functools.lru_cache(maxsize=65536)
 def char_pinyin(text: str) -> tuple[list[str], list[str]]:
     """Full pinyin and initials of `text`, one item per character (read in context, so that
-    place-name readings apply); other characters stand for themselves."""
+    place-name readings apply); other characters stand for themselves. Cached: the index build
+    reads each title twice (its pinyin terms, its suggestion keys); callers must not change the
+    lists."""
     from pypinyin import Style, lazy_pinyin
 
     full = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
@@ -175,6 +178,7 @@ def load_pinyin_phrases(phrases: dict[str, list[str]]) -> None:
 
     load_phrases_dict({word: [[syllable] for syllable in syllables] for word, syllables in phrases.items()})
     syllables.cache_clear()
+    char_pinyin.cache_clear()
 
 
 def _keep_chars(chunk: str) -> list[str]:

@@ -538,6 +538,7 @@ class SearchEngine:
                 return False
             return len(tok) == 1 or not (self._known(tok) or tok in self.groups_of or tok in self.expansions)
 
+        tokens = self._merge_homophones(tokens)
         for tok in [*tokens, ""]:
             if tok and placeable(tok):
                 run.append(tok)
@@ -553,6 +554,20 @@ class SearchEngine:
             if tok:
                 out.append(tok)
         return out, char_runs
+
+    def _merge_homophones(self, tokens: list[str]) -> list[str]:
+        """A word cut in two by a wrong character (残疾人 + 正, 普通 + 化): where a word and the
+        lone character beside it sound like a word the index holds, read them as one, which
+        then finds that word (残疾人正 -> 残疾人证, 普通化 -> 普通话)."""
+        out: list[str] = []
+        for tok in tokens:
+            if out and (len(tok) == 1 or len(out[-1]) == 1) and analysis.all_han(out[-1] + tok):
+                joined = out[-1] + tok
+                if tok not in self.stopwords and not self._known(joined) and self._homophones(joined):
+                    out[-1] = joined
+                    continue
+            out.append(tok)
+        return out
 
     def _stem_boost(self, stem: str) -> Query:
         subs: list[Query] = []
