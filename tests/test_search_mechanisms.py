@@ -21,7 +21,9 @@ from tests.factories import make_bundle, make_guide
 
 
 def _group(domain: str, official: list[str], everyday: list[str]) -> SimpleNamespace:
-    return SimpleNamespace(id=f"{domain}:{official[0]}", domain=domain, official=tuple(official), everyday=tuple(everyday))
+    return SimpleNamespace(
+        id=f"{domain}:{official[0]}", domain=domain, official=tuple(official), everyday=tuple(everyday)
+    )
 
 
 def small_lexicon():
@@ -54,10 +56,26 @@ GUIDES = [
     ("g-m-09", "居民身份证换领", "测试县公安局"),
 ]
 # Twelve guides sharing one broad word, for the ranking of broad queries.
-BROAD = [(f"g-b-{n:02d}", f"残疾人{name}", "测试县残疾人联合会") for n, name in enumerate(
-    ["证新办", "证换领", "证迁入", "证迁出", "证注销", "证查询", "辅助器具适配", "就业登记", "托养服务",
-     "康复服务", "证等级变更", "两项补贴申请"], start=1
-)]
+BROAD = [
+    (f"g-b-{n:02d}", f"残疾人{name}", "测试县残疾人联合会")
+    for n, name in enumerate(
+        [
+            "证新办",
+            "证换领",
+            "证迁入",
+            "证迁出",
+            "证注销",
+            "证查询",
+            "辅助器具适配",
+            "就业登记",
+            "托养服务",
+            "康复服务",
+            "证等级变更",
+            "两项补贴申请",
+        ],
+        start=1,
+    )
+]
 
 
 @pytest.fixture(scope="module")

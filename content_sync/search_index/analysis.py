@@ -263,8 +263,8 @@ def base_frequency(word: str) -> int:
 
 
 # Parts of speech (jieba's dictionary tags) that say how or what is done rather than which thing:
-# verbs (not verbal nouns such as 殡葬), adverbs, adjectives, particles, prepositions, conjunctions, pronouns, numerals, measure
-# and direction words, interjections, onomatopoeia.
+# verbs (not verbal nouns such as 殡葬), adverbs, adjectives, particles, prepositions,
+# conjunctions, pronouns, numerals, measure and direction words, interjections, onomatopoeia.
 _FUNCTION_TAGS = ("v", "d", "a", "u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "z")
 
 

@@ -311,7 +311,8 @@ class SearchEngine:
                 or token in analysis.function_words()
                 or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
             ),
-            action=token in self.action_words or (token not in self.object_words and token in analysis.function_words()),
+            action=token in self.action_words
+            or (token not in self.object_words and token in analysis.function_words()),
         )
 
     def _cover(self, token: str) -> list[str]:
