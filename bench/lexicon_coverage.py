@@ -13,7 +13,9 @@ items of a file that also holds provincial ones).
 
 Prints, per domain and overall, how many groups are found in each catalog, in any and in none;
 ``--groups`` writes one row per group (id, then for each catalog the official forms found);
-``--missing`` lists the groups no catalog names.
+``--missing`` lists the groups no catalog names. Last, per catalog, the share of its item names
+that contain an official form of some topic group (actions left out): the items a citizen's
+everyday word can reach through the lexicon.
 """
 
 from __future__ import annotations
@@ -98,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
             "  ".join(
                 str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))
             )
+        )
+
+    forms = {f for g in lex.groups for f in g.official}
+    print()
+    for c, names in catalogs.items():
+        reached = sum(1 for name in names if any(f in name for f in forms))
+        print(
+            f"{c}: {reached} of {len(names)} item names ({reached / max(len(names), 1):.0%})"
+            " contain a topic group's official form"
         )
 
     if args.groups:

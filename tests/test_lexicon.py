@@ -264,3 +264,68 @@ def test_coverage_report_finds_official_forms_in_item_names_only(tmp_path, capsy
     assert table["market:营业执照"] == ["", "营业执照"]
     assert table["action:补领"] == ["补发", "补领 遗失"]
     assert "all" in capsys.readouterr().out
+
+
+def _officials_for(lex: Lexicon, word: str) -> set[str]:
+    """Every official form a word expands to, over all the groups it belongs to."""
+    return {o for g in all_groups(lex) if word in g.terms for o in g.official}
+
+
+def test_objects_and_abbreviations_reach_the_national_official_forms(lex):
+    expected = {
+        "小吃店": {"餐饮服务", "食品经营"},
+        "餐馆": {"餐饮服务", "食品经营"},
+        "民宿": {"旅馆业"},
+        "客栈": {"旅馆业"},
+        "出租车": {"巡游出租汽车"},
+        "渔船": {"渔业船舶"},
+        "火化": {"殡葬", "遗体"},
+        "丧事": {"殡葬"},
+        "小孩": {"儿童", "子女", "新生儿"},
+        "老人": {"老年人"},
+        "准生证": {"生育服务证", "生育登记"},
+        "暂住证": {"居住证"},
+        "农机证": {"拖拉机和联合收割机驾驶证"},
+        "卫生许可证": {"公共场所卫生许可"},
+        "退役证": {"士兵退役证", "退出现役证"},
+        "结婚证": {"婚姻登记证"},
+    }
+    missing = {w: sorted(want - _officials_for(lex, w)) for w, want in expected.items()}
+    assert {w: m for w, m in missing.items() if m} == {}
+
+
+def test_department_short_names_citizens_use_are_known(lex):
+    for name in ("社保局", "工商局", "国土局", "房管局", "运管所", "车管所", "医保局", "民政局", "税务局", "公证处"):
+        assert name in lex.departments, name
+    assert "养老保险" in lex.departments["社保局"]
+    assert "营业执照" in lex.departments["工商局"]
+
+
+def test_every_group_has_a_short_official_form(lex):
+    # A long national name alone misses the county that writes it with a 、 or another prefix
+    # (公众聚集场所投入使用、营业前消防安全检查): each group also gives a shorter core form.
+    long_only = [g.id for g in all_groups(lex) if min(len(o) for o in g.official) > 10]
+    assert long_only == []
+
+
+def test_department_names_are_not_group_terms(lex):
+    # A department name is a boost, a group term a concept to match: one word cannot be both.
+    # Institutions (公证处, 婚姻登记处, 殡仪馆) are departments: a query naming one alone
+    # searches its topics.
+    terms = {t for g in all_groups(lex) for t in g.terms}
+    assert sorted(set(lex.departments) & terms) == []
+
+
+def test_a_file_saved_from_a_spreadsheet_reads_the_same(tmp_path):
+    data = _copy(tmp_path)
+    path = data / "tax.tsv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_lexicon(data).groups == default_lexicon().groups
+
+
+def test_a_file_that_is_not_utf8_is_rejected_by_name(tmp_path):
+    data = _copy(tmp_path)
+    (data / "tax.tsv").write_bytes("契税\t买房交税\n".encode("gb18030"))
+    with pytest.raises(LexiconError, match=r"tax\.tsv: not UTF-8"):
+        load_lexicon(data)

@@ -75,7 +75,8 @@ class Lexicon:
 def _lines(path: Path):
     """(line number, columns) of each non-empty, non-comment line of a TSV file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file saved from Excel or WPS starts with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LexiconError(f"{path.name}: not UTF-8 ({exc})") from exc
     for n, raw in enumerate(text.splitlines(), 1):
