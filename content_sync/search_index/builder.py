@@ -273,6 +273,7 @@ SUGGEST_DDL = """
 CREATE TABLE titles (n INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
                      rank INTEGER NOT NULL);
 CREATE TABLE keys (key TEXT NOT NULL, n INTEGER NOT NULL, start INTEGER NOT NULL);
+CREATE TABLE function_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -533,6 +534,11 @@ def _write_suggestions(path: Path, tokenized, groups: list[list[str]], tok) -> N
         conn.executemany("INSERT INTO titles VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO keys VALUES (?, ?, ?)", sorted(keys))
         conn.execute("CREATE INDEX keys_by_key ON keys (key, start, n)")
+        # Verbs, particles… of jieba's dictionary (analysis.function_words), for the query side.
+        conn.executemany(
+            "INSERT INTO function_words VALUES (?)",
+            ((w,) for w in sorted(analysis.function_words()) if 2 <= len(w) <= 4),
+        )
         conn.commit()
     finally:
         conn.close()

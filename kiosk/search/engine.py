@@ -212,7 +212,8 @@ class SearchEngine:
     def _conn(self, name: str) -> sqlite3.Connection:
         conn = self._conns.get(name)
         if conn is None:
-            conn = open_readonly(self._suggest_path) if name == "suggest_db" else open_release(self.path)
+            suggest = name in ("suggest_db", "words_db")
+            conn = open_readonly(self._suggest_path) if suggest else open_release(self.path)
             self._conns[name] = conn
         return conn
 
@@ -240,6 +241,17 @@ class SearchEngine:
     def _in_titles(self, terms) -> int:
         reader = self._searcher().reader()
         return sum(reader.doc_frequency("title", t) + reader.doc_frequency("keywords", t) for t in terms)
+
+    def _function_word(self, token: str) -> bool:
+        """Whether jieba's dictionary tags `token` as a verb, adverb, particle… (the index build
+        lists them in suggest.sqlite, so the web process holds no copy of the list)."""
+        if len(token) < 2 or len(token) > 4:
+            return False
+        try:
+            row = self._conn("words_db").execute("SELECT 1 FROM function_words WHERE word = ?", (token,))
+            return row.fetchone() is not None
+        except sqlite3.OperationalError:  # an index built before the list existed
+            return False
 
     def _homophones(self, token: str) -> list[str]:
         """Index words that sound like `token` (toneless pinyin through the release's character
@@ -309,11 +321,11 @@ class SearchEngine:
                 char_run
                 or len(token) < 2
                 or general > FILLER_FREQ
-                or token in analysis.function_words()
+                or self._function_word(token)
                 or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
             ),
             action=token in self.action_words
-            or (token not in self.object_words and token in analysis.function_words()),
+            or (token not in self.object_words and self._function_word(token)),
         )
 
     def _cover(self, token: str) -> list[str]:
