@@ -324,8 +324,7 @@ class SearchEngine:
                 or self._function_word(token)
                 or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
             ),
-            action=token in self.action_words
-            or (token not in self.object_words and self._function_word(token)),
+            action=token in self.action_words or (token not in self.object_words and self._function_word(token)),
         )
 
     def _cover(self, token: str) -> list[str]:
