@@ -43,3 +43,5 @@ _.write_catalog_csv
 _.write_catalog_xlsx
 _.bytes_sent
 _.reset_counts
+# Lexicon data checks read by tests/test_lexicon.py
+_.read_shared_terms

@@ -386,6 +386,10 @@ class Guide(_UrlChecked):
     online_url: Url | None = None
     hall_ids: list[Id] = Field(default_factory=list, max_length=1000)
     keywords: list[Name] = Field(default_factory=list, max_length=50)
+    common: bool = Field(
+        default=False,
+        description="one of the services citizens use most: put first when a search finds many (常用事项)",
+    )
     updated_at: dt.date
 
     _domain = field_validator("domain")(_check_domain)

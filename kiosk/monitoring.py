@@ -20,6 +20,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from . import stats
+from .search.engine import failures as search_failures
 from .state_db import open_state
 from .status import PRINTER_STATES, SUCCESSFUL_SYNC, parse_time, status_of
 from .version import __version__
@@ -132,6 +133,11 @@ class KioskCollector(Collector):
 
         yield CounterMetricFamily("kiosk_searches", "Searches made on this terminal.", value=searches)
         yield CounterMetricFamily("kiosk_searches_without_result", "Searches that found nothing.", value=without_result)
+        yield CounterMetricFamily(
+            "kiosk_search_failures",
+            "Searches and suggestions that raised an error in this web process (each is logged).",
+            value=search_failures(),
+        )
         yield CounterMetricFamily("kiosk_slips_printed", "Citizens' slips printed successfully.", value=slips_printed)
         yield CounterMetricFamily(
             "kiosk_test_slips_printed", "Operators' test slips printed successfully.", value=test_slips_printed

@@ -65,13 +65,17 @@ def read_queries(path: Path = RELEVANCE_FILE) -> list[Judged]:
 
 
 def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
-    """Recall@k (share of expected ids in the top k, at most k of them) and MRR, per category."""
-    rows, failed = [], []
+    """Recall@k (share of expected ids in the top k, at most k of them) and MRR, per category;
+    the queries that raised (`failed`) and those that found nothing (`empty`)."""
+    rows, failed, empty = [], [], []
     for judged in queries:
         result = engine.search(judged.query, limit=max(k, 10))
         if result.failed:
             failed.append(judged.query)
-        ranked = [h.id for h in result.hits]
+        # Partial matches (相关事项) are shown below every full match.
+        ranked = [h.id for h in result.hits + result.related]
+        if not ranked:
+            empty.append(judged.query)
         top = ranked[:k]
         recall = sum(1 for i in judged.expected if i in top) / min(len(judged.expected), k)
         rank = next((n for n, rid in enumerate(ranked, start=1) if rid in judged.expected), None)
@@ -87,6 +91,7 @@ def evaluate(engine, queries: list[Judged], k: int = 5) -> dict:
         },
         "misses": [(r[0], r[1], r[3]) for r in rows if r[1] < 1.0],
         "failed": failed,
+        "empty": empty,
     }
 
 

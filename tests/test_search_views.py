@@ -176,3 +176,23 @@ def test_a_release_without_index_says_search_is_unavailable(app, data_dir):
     shutil.rmtree(paths.current_release(data_dir) / paths.RELEASE_INDEX)
     page = app.test_client().get("/search?q=社保").get_data(as_text=True)
     assert "搜索暂时不能使用" in page
+
+
+@pytest.mark.search_failure_expected
+def test_a_search_that_raises_says_so_and_is_counted_in_metrics(client, monkeypatch, caplog):
+    from kiosk.search import SearchEngine
+
+    def broken(self, *_args, **_kwargs):
+        raise RuntimeError("index damaged")
+
+    monkeypatch.setattr(SearchEngine, "_search", broken)
+    before = client.get("/metrics").get_data(as_text=True)
+    page = client.get("/search?q=社保").get_data(as_text=True)
+    assert "搜索出了问题" in page and "没有找到" not in page
+    assert "search failed" in caplog.text
+    after = client.get("/metrics").get_data(as_text=True)
+
+    def failures(text: str) -> float:
+        return float(re.search(r"^kiosk_search_failures_total (\S+)$", text, flags=re.M).group(1))
+
+    assert failures(after) == failures(before) + 1

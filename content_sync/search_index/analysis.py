@@ -131,9 +131,12 @@ def bigram_tokens(text: str) -> list[str]:
     return [run[i : i + 2] for run in _HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1)]
 
 
+@functools.lru_cache(maxsize=65536)
 def char_pinyin(text: str) -> tuple[list[str], list[str]]:
     """Full pinyin and initials of `text`, one item per character (read in context, so that
-    place-name readings apply); other characters stand for themselves."""
+    place-name readings apply); other characters stand for themselves. Cached: the index build
+    reads each title twice (its pinyin terms, its suggestion keys); callers must not change the
+    lists."""
     from pypinyin import Style, lazy_pinyin
 
     full = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
@@ -170,6 +173,7 @@ def load_pinyin_phrases(phrases: dict[str, list[str]]) -> None:
 
     load_phrases_dict({word: [[syllable] for syllable in syllables] for word, syllables in phrases.items()})
     syllables.cache_clear()
+    char_pinyin.cache_clear()
 
 
 def _keep_chars(chunk: str) -> list[str]:
@@ -245,3 +249,30 @@ def query_number(text: str) -> tuple[list[str], str, str] | None:
     else:
         return ([f"n{int(m.group('seq3'))}"], "", rest)
     return ([f"{year}-{int(seq)}"], (prefix or "").lower(), rest)
+
+
+def base_frequency(word: str) -> int:
+    """The count of `word` in jieba's own dictionary (general Chinese; a county's words are added
+    to tokenizers of their own, never to this one). 0 for words it does not list."""
+    return jieba.dt.FREQ.get(word, 0) or 0
+
+
+# Parts of speech (jieba's dictionary tags) that say how or what is done rather than which thing:
+# verbs (not verbal nouns such as 殡葬), adverbs, adjectives, particles, prepositions,
+# conjunctions, pronouns, numerals, measure and direction words, interjections, onomatopoeia.
+_FUNCTION_TAGS = ("v", "d", "a", "u", "p", "c", "r", "m", "q", "f", "y", "e", "o", "z")
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """Words of jieba's dictionary tagged as anything but a noun or name (迁走 v, 报销 v, 一下 m):
+    when the index does not know such a word, it tells little about which service is meant."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    out = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            tag = parts[2] if len(parts) == 3 else ""
+            if tag.startswith(_FUNCTION_TAGS) and tag != "vn" and len(parts[0]) <= 4:
+                out.add(parts[0])
+    return frozenset(out)

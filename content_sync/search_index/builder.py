@@ -58,6 +58,7 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True),
         title_text=fields.STORED(),
+        common=fields.STORED(),
         subkind=fields.STORED(),
         validity=fields.ID(stored=True),
         title=fields.TEXT(analyzer=tokens, phrase=True),
@@ -87,6 +88,7 @@ class Entry:
     number: str = ""
     validity: str = ""
     subkind: str = ""
+    common: bool = False
     extra_words: list[str] = field(default_factory=list)
 
 
@@ -120,7 +122,9 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
             topic=_join(g.get("domain"), g.get("item_type")),
             dept=g.get("department", ""),
             subkind=g.get("item_type", ""),
+            common=bool(g.get("common")),
         )
+    common_guides = {rid for rid, data in db.execute("SELECT id, data FROM guides") if json.loads(data).get("common")}
     for rid, data in db.execute("SELECT id, data FROM catalog_items ORDER BY position"):
         c = json.loads(data)
         yield Entry(
@@ -132,6 +136,7 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
             guide_id=c.get("guide_id") or "",
             dept=c.get("publisher", ""),
             subkind=c.get("form", ""),
+            common=(c.get("guide_id") or "") in common_guides,
         )
     for rid, data in db.execute("SELECT id, data FROM documents ORDER BY issued_on DESC, id"):
         d = json.loads(data)
@@ -157,11 +162,60 @@ def read_entries(db: sqlite3.Connection) -> Iterator[Entry]:
         )
 
 
+def _lexicon_groups() -> list:
+    """The product lexicon's topic and action groups (empty for a lexicon of plain synonyms)."""
+    lex = default_lexicon()
+    return [*getattr(lex, "groups", ()), *getattr(lex, "actions", ())]
+
+
 def _synonym_groups(db: sqlite3.Connection) -> list[list[str]]:
-    groups = [list(g) for g in default_lexicon().synonyms]
+    """Groups read both ways: the county's synonyms.json, and the product lexicon's synonyms when
+    it has no groups of official and everyday forms (those expand one way, see _expansions)."""
+    groups = [] if _lexicon_groups() else [list(g) for g in default_lexicon().synonyms]
     for (terms,) in db.execute("SELECT terms FROM synonyms ORDER BY id"):
         groups.append([t for t in json.loads(terms) if t])
     return [[analysis.normalize(t) for t in g] for g in groups]
+
+
+def _lexicon_terms() -> list[list[str]]:
+    """Each product group's terms, official forms first (for jieba's words and suggestions)."""
+    return [[analysis.normalize(t) for t in (*g.official, *g.everyday)] for g in _lexicon_groups()]
+
+
+def _expansions() -> dict[str, list[str]]:
+    """One-way expansions of the product lexicon: an everyday word to its group's official
+    forms, an official form to the group's other official forms (结婚证 -> 婚姻登记证,
+    结婚登记证; 婚姻登记证 -> 结婚证 …; 不见了 -> 挂失, 补领, 补发, 遗失)."""
+    out: dict[str, dict[str, None]] = defaultdict(dict)
+    for g in _lexicon_groups():
+        official = [analysis.normalize(t) for t in g.official]
+        for term in [*official, *(analysis.normalize(t) for t in g.everyday)]:
+            for target in official:
+                if target != term:
+                    out[term][target] = None
+    return {term: list(targets) for term, targets in sorted(out.items()) if targets}
+
+
+def _departments(tok) -> dict[str, list[str]]:
+    """Department short names -> the index words of their topics (社保局 -> 社会保险, 养老保险…)."""
+    out: dict[str, list[str]] = {}
+    for short, topics in sorted(getattr(default_lexicon(), "departments", {}).items()):
+        words: dict[str, None] = {}
+        for topic in topics:
+            for w in analysis.query_tokens(topic, tok):
+                if len(w) >= 2:
+                    words[w] = None
+        if words:
+            out[analysis.normalize(short)] = list(words)
+    return out
+
+
+def _query_words() -> list[str]:
+    """Words only queries hold, kept whole when a query is cut: question frames and filler
+    (需要带什么, 去哪里开), department short names (社保局)."""
+    lex = default_lexicon()
+    words = [*lex.query_stopwords, *getattr(lex, "departments", {})]
+    return sorted({analysis.normalize(w) for w in words if len(w) >= 2 and analysis.is_han(w)})
 
 
 def _county_words(db: sqlite3.Connection, groups: list[list[str]]) -> list[str]:
@@ -185,6 +239,7 @@ def _county_words(db: sqlite3.Connection, groups: list[list[str]]) -> list[str]:
         if m:
             words.append(m.group(1))
     words.extend(t for g in groups for t in g)
+    words.extend(t for g in _lexicon_terms() for t in g)
     words.extend(analysis.normalize(w) for w in lex.words)
     seen: set[str] = set()
     out = []
@@ -195,7 +250,7 @@ def _county_words(db: sqlite3.Connection, groups: list[list[str]]) -> list[str]:
     return out
 
 
-def _title_pinyin_terms(tokens: list[str], title: str) -> tuple[list[str], list[str]]:
+def _title_pinyin_terms(tokens: list[str], title: str, starts: list[int] | None = None) -> tuple[list[str], list[str]]:
     ini, py = set(), set()
     for tok in tokens:
         if analysis.is_han(tok):
@@ -204,6 +259,13 @@ def _title_pinyin_terms(tokens: list[str], title: str) -> tuple[list[str], list[
     compact = title.replace(" ", "")
     ini.add(analysis.initials(compact)[:40])
     py.add(analysis.full_pinyin(compact)[:80])
+    # Initials from each later word's start to the end too, so initials typed from the start of
+    # a word inside a long name find it (yljsl -> 企业职工基本养老金申领).
+    if starts:
+        _full, first = analysis.char_pinyin(compact)
+        for start in starts:
+            if start:
+                ini.add("".join(c for c in first[start:] if c.isalnum())[:40])
     return sorted(t for t in ini if t), sorted(t for t in py if t)
 
 
@@ -211,6 +273,7 @@ SUGGEST_DDL = """
 CREATE TABLE titles (n INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
                      rank INTEGER NOT NULL);
 CREATE TABLE keys (key TEXT NOT NULL, n INTEGER NOT NULL, start INTEGER NOT NULL);
+CREATE TABLE function_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -355,11 +418,15 @@ def build_index(
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         for e, title_tokens, body_tokens, title_words in tokenized:
-            ini, py = _title_pinyin_terms(title_words, analysis.normalize(e.title))
+            norm_title = analysis.normalize(e.title)
+            ini, py = _title_pinyin_terms(
+                title_words, norm_title, _word_starts(norm_title.replace(" ", ""), tok) if len(norm_title) > 4 else None
+            )
             writer.add_document(
                 id=e.id,
                 kind=e.kind,
                 title_text=e.title,
+                common=e.common,
                 subkind=e.subkind,
                 validity=e.validity,
                 title=" ".join(title_tokens),
@@ -386,7 +453,8 @@ def build_index(
     for w, c in title_df.items():
         if len(w) >= 2 and analysis.all_han(w):
             weights[w] += c
-    for g in groups:
+    lexicon_terms = _lexicon_terms()
+    for g in groups + lexicon_terms:
         for t in g:
             if analysis.all_han(t):
                 weights[t] += 5
@@ -411,7 +479,7 @@ def build_index(
             ini_map[ini].append(w)
 
     phases["pinyin_map"] = time.perf_counter() - started - sum(phases.values())
-    _write_suggestions(index_dir / SUGGEST_DB, tokenized, groups, tok)
+    _write_suggestions(index_dir / SUGGEST_DB, tokenized, groups + lexicon_terms, tok)
     phases["suggest"] = time.perf_counter() - started - sum(phases.values())
 
     summary = {
@@ -426,6 +494,15 @@ def build_index(
         **summary,
         "jieba_words": jieba_words,
         "synonyms": groups,
+        "expansions": _expansions(),
+        "departments": _departments(tok),
+        "query_words": [(w, analysis.suggest_frequency(w)) for w in _query_words()],
+        "action_words": sorted(
+            {analysis.normalize(t) for g in getattr(lex, "actions", ()) for t in (*g.official, *g.everyday)}
+        ),
+        "object_words": sorted(
+            {analysis.normalize(t) for g in getattr(lex, "groups", ()) for t in (*g.official, *g.everyday)}
+        ),
         "boilerplate": boilerplate,
         "pinyin_full": full_map,
         "pinyin_initials": ini_map,
@@ -457,6 +534,11 @@ def _write_suggestions(path: Path, tokenized, groups: list[list[str]], tok) -> N
         conn.executemany("INSERT INTO titles VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO keys VALUES (?, ?, ?)", sorted(keys))
         conn.execute("CREATE INDEX keys_by_key ON keys (key, start, n)")
+        # Verbs, particles… of jieba's dictionary (analysis.function_words), for the query side.
+        conn.executemany(
+            "INSERT INTO function_words VALUES (?)",
+            ((w,) for w in sorted(analysis.function_words()) if 2 <= len(w) <= 4),
+        )
         conn.commit()
     finally:
         conn.close()

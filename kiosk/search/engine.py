@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import sqlite3
 import string
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
-from whoosh.query import And, AndMaybe, Or, Query, Term
+from whoosh.query import And, AndMaybe, Or, Prefix, Query, Term
 
 from content_sync import paths
 from content_sync.kinds import KINDS, RECORD_KINDS
@@ -41,6 +42,29 @@ FILL_BELOW = 5
 # Records found by the words as typed, in titles, that make the wider search unnecessary.
 TIER1_ENOUGH = 10
 SNIPPET_CHARS = 64
+# Partial matches (相关事项): a record must hold at least this share of the query's concepts,
+# each weighted by how rare it is (so an object the county has never heard of outweighs the
+# verb beside it, and 公积金提取 finds no 提取 item as "related" in a county without 公积金).
+RELATED_MIN_SHARE = 0.6
+RELATED_LIMIT = 10
+# An action word weighs this much of what its rarity alone would give it: the object of a query
+# (结婚证 in 结婚证不见了) decides which service is meant more than the verb beside it.
+ACTION_WEIGHT = 0.5
+# A word that general Chinese uses this often (jieba's dictionary count) and that no title of
+# the county holds is filler (需要, 什么, 怎么): it adds to the score but is never required.
+FILLER_FREQ = 12000
+# Broad queries (at least this many full matches) put what citizens use most first: records a
+# county marks `common`, and records citizens opened after searching.
+BROAD_MIN = 10
+COMMON_BOOST = 1.0
+OPENED_BOOST = 1.0
+# Initials typed as the beginning of a title's initials (jdcjsz -> 机动车驾驶证…).
+INITIALS_PREFIX_MIN = 3
+PINYIN_PREFIX_MIN = 5
+# A short department name is a word plus one of these (社保局, 车管所, 人防办, 卫健委).
+DEPARTMENT_SUFFIXES = frozenset("局厅委所办处站队")
+DEPARTMENT_BOOST = 1.5
+ASPECT_PARTICLES = frozenset("了着过")
 _SPLIT_ALNUM = re.compile(r"[a-z]+|\d+|[^a-z\d]+")
 _LETTERS = string.ascii_lowercase
 
@@ -75,6 +99,9 @@ class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    # Partial matches: records that share the query's most telling words but not all of them,
+    # shown below the matches under 相关事项 (never counted as matches).
+    related: list[Hit] = field(default_factory=list)
     took_ms: float = 0.0
     terms: list[str] = field(default_factory=list)
     failed: bool = False
@@ -107,6 +134,13 @@ class _Concept:
     # keywords only. Tried first; the full form runs only when it finds too little.
     primary: Query | None = None
     in_titles: bool = True  # the primary form finds something
+    word: str = ""  # what the citizen typed
+    # Filler: counted when present, never required (see FILLER_FREQ).
+    optional: bool = False
+    # If the index does not hold it, the word tells little (a verb, particle, lone character).
+    weak: bool = False
+    # An action (补领, 不见了, 迁走): says what to do, not which service; counts half (_weight).
+    action: bool = False
 
 
 def _edits1(word: str) -> set[str]:
@@ -128,12 +162,24 @@ class SearchEngine:
         analysis.setup_jieba(cache_dir)
         lex = json.loads((index_dir / LEXICON_FILE).read_text(encoding="utf-8"))
         # This release's own tokenizer: jieba's dictionary plus exactly the words the index was built with.
-        self.tok = analysis.tokenizer_for((w, f) for w, f in lex["jieba_words"])
+        # Query-only words (question frames, department short names) are kept whole when a
+        # query is cut, so 需要带什么 or 社保局 is read as one thing; the index never holds them.
+        query_words = [(w, f) for w, f in lex.get("query_words", [])]
+        self.tok = analysis.tokenizer_for([*((w, f) for w, f in lex["jieba_words"]), *query_words])
         self.readings: dict[str, str] = lex["char_readings"]
         self.groups_of: dict[str, set[str]] = {}
         for group in lex["synonyms"]:
             for term in group:
                 self.groups_of.setdefault(term, set()).update(group)
+        # The product lexicon's one-way expansions: an everyday word or action to the official
+        # forms counties write (不见了 -> 挂失, 补领, 补发, 遗失), official forms to each other.
+        self.expansions: dict[str, list[str]] = lex.get("expansions", {})
+        # Department short names -> index terms of their topics: a boost, never required.
+        self.departments: dict[str, list[str]] = lex.get("departments", {})
+        # What the lexicon knows a word to be: an action (不见了, 换, 开) says what to do, an
+        # object (结婚证, 公积金) says which service; see _weight.
+        self.action_words = frozenset(lex.get("action_words", ()))
+        self.object_words = frozenset(lex.get("object_words", ()))
         self.boilerplate = frozenset(lex["boilerplate"])
         self.full_map: dict[str, list[str]] = lex["pinyin_full"]
         self.ini_map: dict[str, list[str]] = lex["pinyin_initials"]
@@ -141,6 +187,8 @@ class SearchEngine:
         for key, words in self.full_map.items():
             self.fuzzy_map.setdefault(analysis.fuzzy_pinyin(key), []).extend(words)
         self.stopwords = frozenset(lex["query_stopwords"])
+        frames = sorted((w for w in self.stopwords if len(w) >= 3 and analysis.all_han(w)), key=len, reverse=True)
+        self._frame_regex = re.compile("|".join(map(re.escape, frames))) if frames else None
         self.service_words = frozenset(lex["service_words"])
         self.policy_words = frozenset(lex["policy_words"])
         self.popular_default: list[str] = lex["popular_default"]
@@ -164,7 +212,8 @@ class SearchEngine:
     def _conn(self, name: str) -> sqlite3.Connection:
         conn = self._conns.get(name)
         if conn is None:
-            conn = open_readonly(self._suggest_path) if name == "suggest_db" else open_release(self.path)
+            suggest = name in ("suggest_db", "words_db")
+            conn = open_readonly(self._suggest_path) if suggest else open_release(self.path)
             self._conns[name] = conn
         return conn
 
@@ -181,26 +230,60 @@ class SearchEngine:
     # --- query understanding
 
     def _expand(self, term: str) -> set[str]:
-        """A word and its synonyms, both ways: 社保 -> 社会保险, and 社会保险 -> 社保."""
-        return {term} | self.groups_of.get(term, set())
+        """A word, its synonyms both ways (社保 <-> 社会保险) and the official forms the product
+        lexicon expands it to (结婚证 -> 婚姻登记证; 不见了 -> 挂失, 补领, 补发, 遗失)."""
+        return {term} | self.groups_of.get(term, set()) | set(self.expansions.get(term, ()))
 
     def _known(self, term: str) -> bool:
         reader = self._searcher().reader()
         return any(reader.doc_frequency(f, term) for f in ("title", "keywords", "topic", "body"))
 
-    def _han_concept(self, token: str) -> _Concept:
+    def _in_titles(self, terms) -> int:
+        reader = self._searcher().reader()
+        return sum(reader.doc_frequency("title", t) + reader.doc_frequency("keywords", t) for t in terms)
+
+    def _function_word(self, token: str) -> bool:
+        """Whether jieba's dictionary tags `token` as a verb, adverb, particle… (the index build
+        lists them in suggest.sqlite, so the web process holds no copy of the list)."""
+        if len(token) < 2 or len(token) > 4:
+            return False
+        try:
+            row = self._conn("words_db").execute("SELECT 1 FROM function_words WHERE word = ?", (token,))
+            return row.fetchone() is not None
+        except sqlite3.OperationalError:  # an index built before the list existed
+            return False
+
+    def _homophones(self, token: str) -> list[str]:
+        """Index words that sound like `token` (toneless pinyin through the release's character
+        table), then words that sound alike once zh/z, ch/c, sh/s, n/l, -n/-ng are merged:
+        身分证 -> 身份证, 驾使证 -> 驾驶证, 留学 typed as 流学."""
+        if not analysis.all_han(token):
+            return []
+        sound = "".join(self.readings.get(c, "?") for c in token)
+        if "?" in sound:
+            return []
+        found = [w for w in self.full_map.get(sound, []) if w != token]
+        if not found:
+            found = [w for w in self.fuzzy_map.get(analysis.fuzzy_pinyin(sound), []) if w != token]
+        return list(dict.fromkeys(found))[:6]
+
+    def _han_concept(self, token: str, char_run: bool = False) -> _Concept:
         weights = dict.fromkeys(self._expand(token), 1.0)
         if len(weights) == 1 and not self._known(token):
             # Not in the index: maybe a homophone typed with a pinyin keyboard (身分证 -> 身份证).
-            sound = "".join(self.readings.get(c, "?") for c in token)
-            for word in self.full_map.get(sound, [])[:6]:
+            for word in self._homophones(token):
                 for t in self._expand(word):
                     weights.setdefault(t, 0.8)
         nodes = [self._terms_query(weights)]
         terms = set(weights)
         reader = self._searcher().reader()
         in_titles = reader.doc_frequency("title", token) + reader.doc_frequency("keywords", token)
-        if in_titles < TIER1_ENOUGH and (len(token) >= 4 or (len(token) == 3 and len(weights) == 1)):
+        if (
+            in_titles < TIER1_ENOUGH
+            and len(token) >= 3
+            and self._in_titles(weights) < TIER1_ENOUGH
+            and not analysis.base_frequency(token)  # a word of general Chinese (宅基地) stays whole
+        ):
             # A long or unknown word that few titles hold may also be found by its parts
             # (房屋征收补偿 -> 房屋征收 + 补偿, 开诊所 -> 开 + 诊所); single characters among
             # the parts are optional.
@@ -217,7 +300,32 @@ class SearchEngine:
                 terms.update(required)
         node = nodes[0] if len(nodes) == 1 else Or(nodes)
         primary = self._names_query(weights)
-        return _Concept(node, terms, stop=token in self.stopwords, primary=primary, in_titles=in_titles > 0)
+        general = jieba_frequency(token)
+        no_title = self._in_titles(weights) == 0
+        # A lone character (补, 查, 办) is an affix of the words around it, never a requirement
+        # of its own while other words are left; its forms still add to the score.
+        filler = len(token) == 1 or (general > FILLER_FREQ and len(weights) == 1 and no_title)
+        return _Concept(
+            node,
+            terms,
+            stop=token in self.stopwords,
+            primary=primary,
+            in_titles=in_titles > 0,
+            word=token,
+            optional=filler,
+            # Found by no field of the query: a lone character, a verb or particle, or a very
+            # common word says little about which service is meant; a noun the index has never
+            # seen (公积金) says most (see _weight).
+            weak=token not in self.object_words
+            and (
+                char_run
+                or len(token) < 2
+                or general > FILLER_FREQ
+                or self._function_word(token)
+                or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
+            ),
+            action=token in self.action_words or (token not in self.object_words and self._function_word(token)),
+        )
 
     def _cover(self, token: str) -> list[str]:
         """Split a word into the likeliest dictionary words inside it (jieba's own best route
@@ -307,7 +415,13 @@ class SearchEngine:
         # Titles whose words have exactly these initials; weak when the letters have known
         # readings, since short initials match many unrelated words (sb: 社保, 士兵, 申报).
         boost = 1.0 if pieces else 3.0
-        direct = [Term("ini", s, boost=boost), Term("py", s, boost=boost)]
+        direct: list[Query] = [Term("ini", s, boost=boost), Term("py", s, boost=boost)]
+        # The first syllables of a long name, as initials (jdcjsz -> 机动车驾驶证初次申领) or
+        # as full pinyin (jidongche…): the index holds each title's initials and pinyin whole.
+        if len(s) >= INITIALS_PREFIX_MIN:
+            direct.append(Prefix("ini", s, boost=boost * 0.8))
+        if len(s) >= PINYIN_PREFIX_MIN:
+            direct.append(Prefix("py", s, boost=boost * 0.8))
         terms: set[str] = set()
         parts: list[Query] = []
         firsts: list[Query] = []
@@ -331,8 +445,148 @@ class SearchEngine:
             node = Or(direct + parts)
         primary = Or([*direct, And(firsts)]) if len(firsts) > 1 else Or(direct + firsts)
         return _Concept(
-            node, {t for t in terms if t not in self.stopwords}, stop=stop and bool(pieces), primary=primary
+            node,
+            {t for t in terms if t not in self.stopwords},
+            stop=stop and bool(pieces),
+            primary=primary,
+            word=s,
+            weak=not pieces,  # letters that spell no word of this county
         )
+
+    def _phrase_parts(self, token: str) -> list[str] | None:
+        """A phrase read as one word (a lexicon group such as 结婚证不见了, or a county word)
+        that neither it nor its expansions find in any title: its parts, read one by one
+        (结婚证 -> 婚姻登记证; 不见了 -> 挂失, 补领…). None when the phrase stands on its own."""
+        if len(token) < 3 or not analysis.all_han(token) or token in self.stopwords:
+            return None
+        forms = self._expand(token)
+        if self._in_titles(forms) or (len(forms) == 1 and not self._known(token) and self._homophones(token)):
+            return None
+        parts = self._title_cover(token)
+        if len(parts) < 2 or not any(self._in_titles(self._expand(p)) for p in parts if len(p) >= 2):
+            return None
+        if analysis.base_frequency(token) and not (len(parts[0]) >= 2 and self._in_titles(self._expand(parts[0]))):
+            # A word of general Chinese is cut only where what it is about, its first part,
+            # stays (律师证 -> 律师 + 证), never into its head alone (宅基地 -> 基地).
+            return None
+        return parts
+
+    def _title_cover(self, token: str) -> list[str]:
+        """Cut a phrase into the pieces titles hold (every pair of a title's characters is
+        indexed): 用电报装 -> 用电 + 报装, 出入境签证 -> 出入境 + 签证; the longest pieces win."""
+        n = len(token)
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 8), end):
+                prev = best[start]
+                piece = token[start:end]
+                if prev is None or piece == token:
+                    continue
+                if len(piece) == 1:
+                    gain = -4.0
+                elif self._in_titles(self._expand(piece)):
+                    gain = float(len(piece) ** 2)
+                else:
+                    # A piece no title holds (高龄 in 高龄津贴) stays one piece rather than
+                    # single characters: it is what this county lacks, and it must still count.
+                    gain = -4.0 * len(piece) + 1.0
+                cand = (prev[0] + gain, [*prev[1], piece])
+                if best[end] is None or cand[0] > best[end][0]:
+                    best[end] = cand
+        return best[n][1] if best[n] is not None else [token]
+
+    def _department_boost(self, token: str) -> Query | None:
+        """A department's short name (社保局, 工商局): its topic words in departments and topics
+        (domains, categories), as a boost."""
+        words = self.departments.get(token)
+        if not words:
+            return None
+        subs: list[Query] = [Term("dept", token, boost=2.0)]
+        for w in words:
+            subs += [Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
+        return Or(subs)
+
+    def _department_topics(self, token: str) -> Query:
+        """For a query that is only a department's name: its topics in titles too (车管所 ->
+        机动车, 驾驶证…), and the name in department fields."""
+        words = self.departments.get(token) or sorted(self._expand(token))
+        subs: list[Query] = [Term("dept", token, boost=2.0)]
+        for w in words:
+            subs += [Term("title", w, boost=2.0), Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
+        return Or(subs)
+
+    def _drop_frames(self, text: str) -> str:
+        """Blank out question frames (需要带什么, 去哪里开, 要交多少钱: the lexicon's stop phrases of
+        three characters or more) wherever they occur, overlapping ones together (要带什么 +
+        什么材料), so no way of cutting the query makes them words that must match. Text that is
+        nothing but frames stays as it is."""
+        if self._frame_regex is None:
+            return text
+        covered = [False] * len(text)
+        pos = 0
+        while True:
+            m = self._frame_regex.search(text, pos)
+            if m is None:
+                break
+            for i in range(m.start(), m.end()):
+                covered[i] = True
+            pos = m.start() + 1
+        if not any(covered):
+            return text
+        rest = "".join(" " if hit else c for c, hit in zip(text, covered, strict=True))
+        return rest if rest.strip() else text
+
+    def _join_unknown(self, tokens: list[str]) -> tuple[list[str], set[str]]:
+        """Join runs of pieces jieba could not place: single characters (地 + 力 -> 地力; titles
+        index every pair of characters) and words the index does not know (驾 + 使证 -> 驾使证,
+        which then reads as the homophone 驾驶证). Returns the tokens and the runs made of single
+        characters only."""
+        out: list[str] = []
+        run: list[str] = []
+        char_runs: set[str] = set()
+
+        def placeable(tok: str) -> bool:
+            if not analysis.all_han(tok) or tok in self.stopwords:
+                return False
+            return len(tok) == 1 or not (self._known(tok) or tok in self.groups_of or tok in self.expansions)
+
+        tokens = self._merge_homophones(tokens)
+        for tok in [*tokens, ""]:
+            if tok and placeable(tok):
+                run.append(tok)
+                continue
+            if len(run) > 1:
+                joined = "".join(run)
+                out.append(joined)
+                if all(len(piece) == 1 for piece in run):
+                    char_runs.add(joined)
+            else:
+                out.extend(run)
+            run = []
+            if tok:
+                out.append(tok)
+        return out, char_runs
+
+    def _merge_homophones(self, tokens: list[str]) -> list[str]:
+        """A word cut in two by a wrong character (残疾人 + 正, 普通 + 化): where a word and the
+        lone character beside it sound like a word the index holds, read them as one, which
+        then finds that word (残疾人正 -> 残疾人证, 普通化 -> 普通话)."""
+        out: list[str] = []
+        for tok in tokens:
+            if out and (len(tok) == 1 or len(out[-1]) == 1) and analysis.all_han(out[-1] + tok):
+                joined = out[-1] + tok
+                if tok not in self.stopwords and not self._known(joined) and self._homophones(joined):
+                    out[-1] = joined
+                    continue
+            out.append(tok)
+        return out
+
+    def _stem_boost(self, stem: str) -> Query:
+        subs: list[Query] = []
+        for t in sorted(self._expand(stem)):
+            subs += [Term("dept", t, boost=1.5), Term("topic", t, boost=1.0)]
+        return Or(subs)
 
     def understand(self, query: str) -> tuple[list[_Concept], dict]:
         """Turn what the citizen typed into concepts, and say what kind of question it is."""
@@ -347,7 +601,33 @@ class SearchEngine:
                 node = AndMaybe(node, Term("number", prefix, boost=2.0))
             concepts.append(_Concept(node, set()))
             flags["number"] = True
-        tokens = _join_single_characters(analysis.query_tokens(text, self.tok), self.stopwords)
+        text = self._drop_frames(text)
+        tokens, char_runs = self._join_unknown(analysis.query_tokens(text, self.tok))
+        boosts: list[Query] = []
+        departments: list[Query] = []
+        read: list[str] = []
+        for position, token in enumerate(tokens):
+            stem = None
+            if token in DEPARTMENT_SUFFIXES and read and analysis.all_han(read[-1]) and position > 0:
+                stem = read.pop()  # 社保 + 局
+            elif len(token) >= 3 and token[-1] in DEPARTMENT_SUFFIXES and token not in self.departments:
+                if not self._known(token) and self._known(token[:-1]):
+                    stem = token[:-1]  # 人防办
+            if stem is not None:
+                # A short department name the lexicon does not list: a boost.
+                boost = self._department_boost(stem) or self._stem_boost(stem)
+                boosts.append(boost)
+                departments.append(self._department_topics(stem))
+                continue
+            boost = self._department_boost(token)
+            if boost is not None:
+                boosts.append(boost)
+                departments.append(self._department_topics(token))
+                continue
+            parts = self._phrase_parts(token) if analysis.is_han(token) else None
+            read.extend(parts if parts else [token])
+        tokens = read
+        flags["boosts"] = boosts
         for position, token in enumerate(tokens):
             known_word = token in self.groups_of and analysis.is_han(token)
             for part in [token] if known_word else _SPLIT_ALNUM.findall(token):
@@ -363,7 +643,7 @@ class SearchEngine:
                         flags["service"] = True
                     if part in self.policy_words:
                         flags["policy"] = True
-                    concept = self._han_concept(part)
+                    concept = self._han_concept(part, char_run=part in char_runs)
                     if len(part) == 1:
                         # A lone character (买 in 买新房) is indexed only inside title pairs:
                         # pair it with its neighbours' characters (买新 in 购买新房).
@@ -380,104 +660,180 @@ class SearchEngine:
                     concepts.append(concept)
         if any(not c.stop for c in concepts):
             concepts = [c for c in concepts if not c.stop]
+        if not concepts and departments:
+            # Only a department was typed (社保局): its topics are what to look for.
+            flags["boosts"] = []
+            concepts = [_Concept(Or(departments), set(), primary=Or(departments))]
         return concepts[:12], flags
 
     # --- search
 
-    def search(self, query: str, limit: int = 30) -> SearchResult:
-        """Search the release. Never raises: a failure is logged and gives an empty result."""
+    def search(self, query: str, limit: int = 30, opened: dict[str, int] | None = None) -> SearchResult:
+        """Search the release. Never raises: a failure is logged, counted (`failures`) and gives
+        an empty result marked `failed`. `opened` maps "kind:id" to how often citizens opened
+        that record from a search (the query log); broad queries put those first."""
         started = time.perf_counter()
         text = query if isinstance(query, str) else ""
         result = SearchResult(query=text)
         try:
             with self._search_lock:
-                self._search(text, max(1, min(int(limit), 200)), result)
+                self._search(text, max(1, min(int(limit), 200)), result, opened)
         except Exception:
             log.exception("search failed for %r", text[:MAX_QUERY_CHARS])
+            _count_failure()
             result.hits, result.groups, result.failed = [], [], True
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _search(self, query: str, limit: int, result: SearchResult) -> None:
+    def _search(self, query: str, limit: int, result: SearchResult, opened: dict | None) -> None:
         concepts, flags = self.understand(query)
         if not concepts:
             return
         searcher = self._searcher()
+        reader = searcher.reader()
+        # Filler (需要, 什么…) is never required while anything else is left; it only adds. Nor
+        # is a weak word the index does not hold at all (a verb, a lone character, letters
+        # that spell nothing here).
+        required = [
+            c for c in concepts if not c.optional and not (c.weak and c.query.estimate_size(reader) == 0)
+        ] or concepts
+        extras = [c.query for c in concepts if c not in required] + flags["boosts"]
 
-        def run(nodes: list[Query]) -> list[tuple[dict, float]]:
+        def run(nodes: list[Query], cap: int = CANDIDATES) -> list[tuple[int, dict, float]]:
             q = nodes[0] if len(nodes) == 1 else And(nodes)
-            return [(h.fields(), h.score) for h in searcher.search(q, limit=CANDIDATES, terms=False)]
+            if extras:
+                q = AndMaybe(q, Or(extras))
+            return [(h.docnum, h.fields(), h.score) for h in searcher.search(q, limit=cap, terms=False)]
 
         # Tier 1: the words as typed, in titles and keywords. Enough hits there: done (cheap,
         # and a title match is what a citizen wants). Otherwise tier 2: synonyms, inner words,
         # bodies, departments.
-        primaries = [c.primary if c.primary is not None else c.query for c in concepts]
+        primaries = [c.primary if c.primary is not None else c.query for c in required]
         found = run(primaries)
         if len(found) < min(limit, TIER1_ENOUGH):
-            found = run([c.query for c in concepts])
-        if len(concepts) > 1 and len(found) < FILL_BELOW:
-            # Few records have every word: leave out the commonest word, then the next, and add
-            # what the rest finds below (养登记审批 -> 养 + 审批). Each step is an AND led by
-            # the rarest word, so this stays cheap where one big OR would not.
-            reader = searcher.reader()
-            sizes = {id(c): c.query.estimate_size(reader) for c in concepts}
-            # Words found nowhere go first, then the commonest.
-            remaining = sorted(concepts, key=lambda c: (sizes[id(c)] == 0, sizes[id(c)]))
-            seen = {f["id"] for f, _s in found}
-            factor = 0.5
-            while len(remaining) > 1 and len(found) < FILL_BELOW:
-                remaining = remaining[:-1]
-                for fields_, score in run([c.query for c in remaining]):
-                    if fields_["id"] not in seen:
-                        seen.add(fields_["id"])
-                        found.append((fields_, score * factor))
-                factor *= 0.7
+            found = run([c.query for c in required])
+        related: list[tuple[int, dict, float, float]] = []
+        if len(required) > 1 and len(found) < FILL_BELOW:
+            related = self._partial(required, {d for d, _f, _s in found}, run)
         terms: set[str] = set()
         for c in concepts:
             terms |= {t for t in c.terms if len(t) >= 1 and t not in self.stopwords}
         result.terms = sorted(terms, key=lambda t: (-len(t), t))
         text = flags["text"].replace(" ", "")
         exact = {text} | {t for c in concepts if len(concepts) == 1 for t in c.terms}
+        broad = len(found) >= BROAD_MIN
+        top_opened = max(opened.values()) if (opened and broad) else 0
         marker = _Highlighter(result.terms)
-        ranked: list[Hit] = []
-        guides_found = {f["id"] for f, _s in found if f["kind"] == "guide"}
-        for stored, base in found:
-            title = stored["title_text"]
-            kind = stored["kind"]
-            score = base * _kind_factor(kind, flags)
-            if kind == "catalog" and stored.get("guide_id") in guides_found:
-                score *= 0.5  # the row's own guide is in the results: the guide is what to open
-            norm_title = analysis.normalize(title).replace(" ", "")
-            if norm_title in exact:
-                score *= 3.0
-            elif len(text) >= 2 and text in norm_title:
-                score *= 1.5
-            # The more of the title the query covers, the more the record is about it.
-            score *= 1.0 + marker.coverage(norm_title)
-            validity = stored.get("validity", "")
-            if validity == "失效":
-                score *= 0.5
-            elif validity == "废止":
-                score *= 0.4
-            ranked.append(
-                Hit(
-                    id=stored["id"],
-                    kind=kind,
-                    title=title,
-                    score=round(score, 4),
-                    subkind=stored.get("subkind", ""),
-                    validity=validity,
+        guides_found = {f["id"] for _d, f, *_rest in found + related if f["kind"] == "guide"}
+        in_department: set[int] = set()
+        if flags["boosts"]:
+            # Records of the department the citizen named come first among equals.
+            in_department = self._holding(Or(flags["boosts"]), [d for d, *_rest in found + related])
+
+        def rank(rows: list[tuple[int, dict, float]]) -> list[Hit]:
+            hits: list[Hit] = []
+            for docnum, stored, base in rows:
+                title = stored["title_text"]
+                kind = stored["kind"]
+                score = base * _kind_factor(kind, flags)
+                if docnum in in_department:
+                    score *= DEPARTMENT_BOOST
+                if kind == "catalog" and stored.get("guide_id") in guides_found:
+                    score *= 0.5  # the row's own guide is in the results: the guide is what to open
+                norm_title = analysis.normalize(title).replace(" ", "")
+                if norm_title in exact:
+                    score *= 3.0
+                elif len(text) >= 2 and text in norm_title:
+                    score *= 1.5
+                # The more of the title the query covers, the more the record is about it.
+                score *= 1.0 + marker.coverage(norm_title)
+                if broad:
+                    # Many records match as well as each other: what citizens use most first.
+                    if stored.get("common"):
+                        score *= 1.0 + COMMON_BOOST
+                    if top_opened:
+                        n = opened.get(f"{kind}:{stored['id']}", 0)
+                        score *= 1.0 + OPENED_BOOST * math.log1p(n) / math.log1p(top_opened)
+                validity = stored.get("validity", "")
+                if validity == "失效":
+                    score *= 0.5
+                elif validity == "废止":
+                    score *= 0.4
+                hits.append(
+                    Hit(
+                        id=stored["id"],
+                        kind=kind,
+                        title=title,
+                        score=round(score, 4),
+                        subkind=stored.get("subkind", ""),
+                        validity=validity,
+                    )
                 )
-            )
-        ranked.sort(key=lambda hit: (-hit.score, KINDS.index(hit.kind), hit.id))
-        result.hits = ranked[:limit]
+            hits.sort(key=lambda hit: (-hit.score, KINDS.index(hit.kind), hit.id))
+            return hits
+
+        result.hits = rank(found)[:limit]
+        if related:
+            # Partial matches: by how much of the query they hold, then by the text score.
+            share_of = {f["id"]: share for _d, f, _s, share in related}
+            hits = rank([(d, f, score) for d, f, score, _share in related])
+            hits.sort(key=lambda h: (-share_of[h.id], -h.score, KINDS.index(h.kind), h.id))
+            result.related = hits[: min(RELATED_LIMIT, limit)]
         self._decorate(result)
+
+    def _holding(self, query: Query, docnums) -> set[int]:
+        """Which of `docnums` `query` matches (skipping along its postings, never reading all)."""
+        out: set[int] = set()
+        m = query.matcher(self._searcher())
+        for docnum in sorted(docnums):
+            if not m.is_active():
+                break
+            if m.id() < docnum:
+                m.skip_to(docnum)
+            if m.is_active() and m.id() == docnum:
+                out.add(docnum)
+        return out
+
+    def _weight(self, concept: _Concept, reader) -> float:
+        """How much a concept tells about which record is meant: the rarer in the index, the
+        more (inverse document frequency), an action half as much. A word found nowhere counts
+        as the rarest, unless it is weak (a lone character, a verb or particle, one of general
+        Chinese's commonest words): the object of a query decides which service is meant."""
+        n = max(1, reader.doc_count())
+        # Rarity among titles: a word the county's names never hold is what it lacks (a body
+        # that mentions 高龄 does not make 高龄津贴's 津贴 items the answer).
+        size = (concept.primary or concept.query).estimate_size(reader)
+        if size == 0:
+            size = n / 2 if concept.weak else 1
+        return math.log1p(n / size) * (ACTION_WEIGHT if concept.action else 1.0)
+
+    def _partial(self, required: list[_Concept], matched: set[int], run) -> list[tuple[int, dict, float, float]]:
+        """Records that hold some of the query's concepts but not all: rank by the rarity-weighted
+        share of the concepts they hold; keep those holding at least RELATED_MIN_SHARE."""
+        searcher = self._searcher()
+        reader = searcher.reader()
+        weights = [self._weight(c, reader) for c in required]
+        total = sum(weights) or 1.0
+        candidates = [row for row in run([Or([c.query for c in required])], CANDIDATES * 2) if row[0] not in matched]
+        if not candidates:
+            return []
+        docnums = [row[0] for row in candidates]
+        held: dict[int, float] = dict.fromkeys(docnums, 0.0)
+        for concept, weight in zip(required, weights, strict=True):
+            for docnum in self._holding(concept.query, docnums):
+                held[docnum] += weight
+        out = []
+        for docnum, stored, score in candidates:
+            share = held[docnum] / total
+            if RELATED_MIN_SHARE <= share < 0.999:
+                out.append((docnum, stored, score, round(share, 3)))
+        return out
 
     def _decorate(self, result: SearchResult) -> None:
         """Highlighted titles and snippets for the hits shown, then the groups by kind."""
         marker = _Highlighter(result.terms)
-        texts = self._snippet_texts(result.hits)
-        for hit in result.hits:
+        texts = self._snippet_texts(result.hits + result.related)
+        for hit in result.hits + result.related:
             hit.title_html = marker.mark(hit.title)
             hit.snippet_html = marker.snippet(texts.get((hit.kind, hit.id), ""), SNIPPET_CHARS)
         by_kind: dict[str, list[Hit]] = {}
@@ -507,6 +863,7 @@ class SearchEngine:
                 return self._suggest(prefix if isinstance(prefix, str) else "", max(1, min(int(limit), 20)))
         except Exception:
             log.exception("suggest failed for %r", str(prefix)[:MAX_QUERY_CHARS])
+            _count_failure()
             return []
 
     def _suggest(self, prefix: str, limit: int) -> list[Suggestion]:
@@ -532,23 +889,24 @@ class SearchEngine:
         return [Suggestion(rid, kind, title, marker.mark(title)) for _o, rid, kind, title in chosen]
 
 
-def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:
-    """Join runs of single Chinese characters that jieba could not place (地 + 力 -> 地力): titles
-    index every pair of characters, so the run still finds the name it was cut from."""
-    out: list[str] = []
-    run: list[str] = []
-    for tok in [*tokens, ""]:
-        if len(tok) == 1 and analysis.is_han(tok) and tok not in stopwords:
-            run.append(tok)
-            continue
-        if len(run) > 1:
-            out.append("".join(run))
-        else:
-            out.extend(run)
-        run = []
-        if tok:
-            out.append(tok)
-    return out
+_failures_lock = threading.Lock()
+_failures = 0
+
+
+def _count_failure() -> None:
+    global _failures
+    with _failures_lock:
+        _failures += 1
+
+
+def failures() -> int:
+    """Searches and suggestions that raised in this process (each was logged with its traceback)."""
+    return _failures
+
+
+def jieba_frequency(word: str) -> int:
+    """How often general Chinese uses `word` (jieba's own dictionary, never the county's words)."""
+    return analysis.base_frequency(word)
 
 
 def _kind_factor(kind: str, flags: dict) -> float:

@@ -163,3 +163,17 @@ def popular(
         (since, max(1, int(min_sessions))),
     )
     return [r[0] for r in rows if not _NOT_SHOWN.search(r[0])][:limit]
+
+
+def opened_counts(conn: sqlite3.Connection, days: int = 90, limit: int = 2000) -> dict[str, int]:
+    """How often citizens opened each record from a search lately, as {"kind:id": count}: what
+    broad queries put first (the engine's `opened`)."""
+    ensure(conn)
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    rows = conn.execute(
+        "SELECT opened_kind, opened_id, count(*) AS n FROM search_log"
+        " WHERE at >= ? AND opened_id IS NOT NULL AND source != 'cli'"
+        " GROUP BY opened_kind, opened_id ORDER BY n DESC LIMIT ?",
+        (since, limit),
+    )
+    return {f"{kind}:{rid}": n for kind, rid, n in rows}

@@ -8,6 +8,7 @@ the page works as a plain GET form without JavaScript.
 from __future__ import annotations
 
 import json
+import time
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
@@ -59,6 +60,18 @@ def _log_arg() -> int | None:
     return value if 1 <= value <= MAX_LOG_ID else None
 
 
+OPENED_REFRESH_S = 300  # how long the counts of opened records are reused before being read again
+
+
+def _opened() -> dict[str, int]:
+    """Records citizens opened from searches (the query log), re-read every few minutes."""
+    cached = current_app.extensions.get("kiosk.search.opened")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > OPENED_REFRESH_S:
+        cached = current_app.extensions["kiosk.search.opened"] = (now, querylog.opened_counts(get_state()))
+    return cached[1]
+
+
 POPULAR_MIN_SHOWN = 3  # fewer qualifying queries than this: the release's default list alone
 
 
@@ -82,7 +95,7 @@ def search():
     context = {"q": q, "result": None, "log_id": None, "unavailable": eng is None, "labels": KIND_LABELS}
     context["next_steps"] = NEXT_STEPS
     if q and eng is not None:
-        result = eng.search(q, limit=current_settings().SEARCH_LIMIT)
+        result = eng.search(q, limit=current_settings().SEARCH_LIMIT, opened=_opened())
         context["result"] = result
         context["log_id"] = querylog.record_search(
             get_state(),
