@@ -42,6 +42,12 @@ SETTINGS: list[Setting] = [
     Setting("IDLE_TIMEOUT_SECONDS", 90, "Seconds without a touch before the countdown to the home screen."),
     Setting("IDLE_COUNTDOWN_SECONDS", 10, "Length of the countdown shown before returning home."),
     Setting("PAGE_SIZE", 12, "Rows per page in long lists."),
+    # --- read aloud (朗读)
+    Setting("SPEECH_ENGINE", "espeak-ng", "Speech engine: espeak-ng, none, or package.module:factory."),
+    Setting("SPEECH_VOLUME", 80, "Volume of read-aloud, 0 to 100."),
+    Setting("SPEECH_RATE", 170, "Speed of read-aloud in words (syllables) per minute."),
+    Setting("SPEECH_RATE_ELDER", 130, "Speed of read-aloud in elder mode (长辈模式)."),
+    Setting("SPEECH_CACHE_MB", 64, "Largest size of the audio cache in CACHE_DIR/speech, in MB."),
     # --- search
     Setting("SEARCH_LIMIT", 30, "Most results a search returns."),
     Setting("SEARCH_LOG_RETENTION_DAYS", 180, "Days the anonymous query log is kept; 0 keeps it forever."),

@@ -28,8 +28,11 @@
     idleTimer = setTimeout(onIdle, timeout * 1000);
   }
 
+  function announce() { document.dispatchEvent(new CustomEvent("kiosk:idle")); }
+
   function reset() {
     clearInterval(countTimer); countTimer = null;
+    announce();
     try { window.localStorage.removeItem("htmx-history-cache"); } catch (e) { /* storage may be off */ }
     window.location.replace(resetUrl);
   }
@@ -49,11 +52,13 @@
   function onIdle() {
     if (cleanHome()) {
       if (showNotice()) {
+        announce();
         el("idle-loop").hidden = false;
         loopTimer = setInterval(showNotice, LOOP_SECONDS * 1000);
       }
       return;
     }
+    announce();
     remaining = countdown;
     el("idle-seconds").textContent = String(remaining);
     el("idle-overlay").hidden = false;
@@ -81,6 +86,8 @@
     });
     // A page swapped in by htmx counts as activity too.
     document.addEventListener("htmx:afterSwap", onTouch);
+    // Each section read aloud counts too: a citizen listening does not touch the screen.
+    document.addEventListener("kiosk:activity", function () { if (countTimer === null && loopTimer === null) { arm(); } });
     el("idle-continue").addEventListener("click", function () { hideAll(); arm(); });
     arm();
   });
