@@ -224,7 +224,7 @@ def test_policy_page_links_its_interpretation_and_back(ui_client):
     policy = text(ui_client.get("/documents/d-0001"))
     assert "测政发〔2025〕3号" in policy and "测试县人民政府" in policy and "2025-05-01" in policy
     assert 'href="/documents/d-0002"' in policy and "看不懂？看看政策解读" in policy
-    assert "<p>第一条 为了保障城乡居民老有所养，制定本办法。</p>" in policy
+    assert "<p data-speak>第一条 为了保障城乡居民老有所养，制定本办法。</p>" in policy
     assert "banner" not in policy
     reading = text(ui_client.get("/documents/d-0002"))
     assert "这篇解读讲的是" in reading and 'href="/documents/d-0001"' in reading

@@ -13,7 +13,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.speech.cache import AudioCache, audio_key
-from kiosk.speech.engines import EspeakEngine, SpeechError, Voice, fix_wav_sizes, load_engine
+from kiosk.speech.engines import EspeakEngine, LibEspeakEngine, SpeechError, Voice, fix_wav_sizes, load_engine
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="Debian's espeak-ng is not installed")
 VOICE = Voice(rate=170, volume=80)
@@ -27,8 +27,9 @@ def duration(data: bytes) -> float:
 
 
 @needs_espeak
-def test_espeak_makes_a_valid_wav_whose_length_grows_with_the_text():
-    engine = EspeakEngine()
+@pytest.mark.parametrize("engine", [EspeakEngine, LibEspeakEngine], ids=["command", "library"])
+def test_espeak_makes_a_valid_wav_whose_length_grows_with_the_text(engine):
+    engine = engine()
     short = engine.synthesize("咨询电话", VOICE)
     long = engine.synthesize("咨询电话, 零九九九 六幺二三零零幺. 办理时间, 周一至周五 上午八点半到十二点", VOICE)
     assert short[:4] == b"RIFF" and short[8:12] == b"WAVE"
@@ -39,7 +40,7 @@ def test_espeak_makes_a_valid_wav_whose_length_grows_with_the_text():
 
 @needs_espeak
 def test_slower_voice_speaks_longer():
-    engine = EspeakEngine()
+    engine = load_engine("espeak-ng", {})
     text = "要带的材料, 居民身份证, 原件一份"
     assert duration(engine.synthesize(text, Voice(rate=120, volume=80))) > duration(
         engine.synthesize(text, Voice(rate=200, volume=80))
@@ -58,7 +59,9 @@ def test_a_non_wav_answer_is_a_speech_error():
 
 def test_engine_setting():
     assert load_engine("none", {}) is None
-    assert isinstance(load_engine("espeak-ng", {}), EspeakEngine)
+    assert isinstance(load_engine("espeak-ng", {}), LibEspeakEngine)
+    assert load_engine("espeak-ng", {}) is load_engine("espeak-ng", {})  # the library has one state
+    assert isinstance(load_engine("espeak-ng-command", {}), EspeakEngine)
     engine = load_engine("tests.test_speech:quiet_engine", {"SPEECH_VOLUME": 5})
     assert engine.name == "quiet" and engine.settings["SPEECH_VOLUME"] == 5
     with pytest.raises(ValueError, match="SPEECH_ENGINE"):

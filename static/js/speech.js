@@ -7,7 +7,9 @@
 (function () {
   "use strict";
   var STORE = "kiosk-speech-on";
-  var audio = null;
+  var context = null;
+  var source = null;
+  var loaded = [];  // [url, promise of an AudioBuffer], the few most recent
   var sections = [];
   var index = -1;
   var audioUrl = null;
@@ -68,10 +70,10 @@
 
   function stop() {
     generation += 1;
-    if (audio) {
-      audio.pause();
-      audio.removeAttribute("src");
-      audio.load();
+    if (source) {
+      source.onended = null;
+      try { source.stop(); } catch (e) { /* not started yet */ }
+      source = null;
     }
     sections = [];
     index = -1;
@@ -80,12 +82,48 @@
     setState("stopped");
   }
 
-  function ensureAudio() {
-    if (audio) { return audio; }
-    audio = new Audio();
-    audio.preload = "auto";
-    audio.addEventListener("playing", function () { setState("playing"); });
-    return audio;
+  // Web Audio, one context per document (htmx keeps the document from page to page): the sound
+  // device is opened once, when the page loads, so a touch on 朗读 waits only for the audio itself.
+  function audioContext() {
+    if (!context) {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) { return null; }
+      context = new Context({ latencyHint: "interactive" });
+    }
+    return context;
+  }
+
+  // The audio of one section, fetched and decoded once: made ahead for the first section when a
+  // page is shown and for the next section while one plays, so that each starts at once.
+  function load(url) {
+    for (var k = 0; k < loaded.length; k++) {
+      if (loaded[k][0] === url) { return loaded[k][1]; }
+    }
+    var ctx = audioContext();
+    var promise = window.fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("speech " + response.status); }
+        return response.arrayBuffer();
+      })
+      .then(function (data) { return ctx.decodeAudioData(data); });
+    promise.catch(function () { forget(url); });
+    loaded.push([url, promise]);
+    if (loaded.length > 4) { loaded.shift(); }
+    return promise;
+  }
+
+  function forget(url) {
+    loaded = loaded.filter(function (entry) { return entry[0] !== url; });
+  }
+
+  function prepareFirst() {
+    if (!audioUrl || !audioContext()) { return; }
+    var first = collect()[0];
+    if (first) { load(urlFor(textOf(first))); }
+  }
+
+  function latencyMs(ctx) {
+    return Math.round(((ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000);
   }
 
   function playAt(i) {
@@ -97,23 +135,28 @@
     section.classList.add("is-speaking");
     section.scrollIntoView({ block: "center", behavior: "smooth" });
     document.dispatchEvent(new CustomEvent("kiosk:activity"));
-    var player = ensureAudio();
-    player.onended = function () { if (mine === generation) { playAt(i + 1); } };
-    player.onerror = function () {
-      if (mine !== generation) { return; }
-      // A section that cannot be read is skipped; if the engine is down, every one fails and reading stops.
-      if (i + 1 < sections.length) { playAt(i + 1); } else { stop(); }
-    };
+    var ctx = audioContext();
+    if (!ctx) { stop(); return; }
+    if (ctx.state === "suspended") { ctx.resume(); }
     setState("loading");
-    player.src = urlFor(textOf(section));
-    var started = player.play();
-    if (started && started.catch) {
-      started.catch(function () { if (mine === generation) { setState("blocked"); } });
-    }
+    load(urlFor(textOf(section)))
+      .then(function (buffer) {
+        if (mine !== generation) { return; }
+        source = ctx.createBufferSource();
+        source.buffer = buffer;
+        source.connect(ctx.destination);
+        source.onended = function () { if (mine === generation) { playAt(i + 1); } };
+        source.start();
+        body().setAttribute("data-speech-latency", String(latencyMs(ctx)));
+        setState("playing");
+      })
+      .catch(function () {
+        if (mine !== generation) { return; }
+        // A section that cannot be read is skipped; if the engine is down, every one fails and reading stops.
+        if (i + 1 < sections.length) { playAt(i + 1); } else { stop(); }
+      });
     // Make the next section while this one plays, so it starts at once.
-    if (i + 1 < sections.length && window.fetch) {
-      window.fetch(urlFor(textOf(sections[i + 1])), { credentials: "same-origin" }).catch(function () {});
-    }
+    if (i + 1 < sections.length) { load(urlFor(textOf(sections[i + 1]))); }
   }
 
   function start(from) {
@@ -153,18 +196,26 @@
   // A new page in #main: stop reading the old one.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var target = event.detail && event.detail.target;
-    if (target && target.id === "main") { stop(); }
+    if (target && target.id === "main") { stop(); loaded = []; }
   });
   function speakNew() {
     var now = document.querySelector("#main [data-speak-now]:not([data-spoken])");
     if (now) { now.setAttribute("data-spoken", ""); speakNow(now); }
   }
-  document.addEventListener("htmx:afterSettle", function () { findUrl(); speakNew(); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    findUrl();
+    speakNew();
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "main") { window.setTimeout(prepareFirst, 200); }
+  });
   document.addEventListener("kiosk:idle", function () { stop(); remember(false); });
   window.addEventListener("pagehide", stop);
   document.addEventListener("DOMContentLoaded", function () {
     findUrl();
     setState("stopped");
+    // The kiosk's browser policy lets its own origin play sound without a touch first, so the
+    // device opens now; elsewhere the context waits, suspended, for the first touch on 朗读.
+    if (audioUrl) { audioContext(); window.setTimeout(prepareFirst, 200); }
     speakNew();
   });
 })();
