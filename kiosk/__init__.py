@@ -95,4 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .speech import views as speech_views
 
     speech_views.init_app(app)
+    from . import offline
+
+    app.register_blueprint(offline.bp)
     return app

@@ -42,6 +42,7 @@ SETTINGS: list[Setting] = [
     Setting("IDLE_TIMEOUT_SECONDS", 90, "Seconds without a touch before the countdown to the home screen."),
     Setting("IDLE_COUNTDOWN_SECONDS", 10, "Length of the countdown shown before returning home."),
     Setting("PAGE_SIZE", 12, "Rows per page in long lists."),
+    Setting("PANEL_DIAGONAL_INCHES", 21.5, "Diagonal of the terminal's screen; touch targets are sized for it."),
     # --- read aloud (朗读)
     Setting("SPEECH_ENGINE", "espeak-ng", "Speech engine: espeak-ng, none, or package.module:factory."),
     Setting("SPEECH_VOLUME", 80, "Volume of read-aloud, 0 to 100."),

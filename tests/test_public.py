@@ -266,7 +266,7 @@ def test_elder_mode_stays_until_the_idle_reset(ui_client):
     response = ui_client.post("/elder", data={"next": "/guides"})
     assert response.status_code == 303 and response.headers["Location"] == "/guides"
     body = text(ui_client.get("/guides/g-social-01"))
-    assert '<html lang="zh-CN" class="elder">' in body and "标准模式" in body
+    assert '<html lang="zh-CN" class="elder">' in body and "关闭长辈模式" in body
     home = text(ui_client.get("/"))
     assert 'data-clean="0"' in home
     response = ui_client.get("/reset")

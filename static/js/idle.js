@@ -69,8 +69,20 @@
     }, 1000);
   }
 
-  function onTouch() {
-    if (countTimer === null && loopTimer === null) { arm(); return; }
+  function overlayShown() { return countTimer !== null || loopTimer !== null; }
+
+  function onTouch(event) {
+    if (!overlayShown()) { arm(); return; }
+    // A finger on an overlay only dismisses it: the overlay stays until the click, which lands on
+    // the overlay itself (below), so the tile or link beneath is never opened by the same touch.
+    if (event && (event.type === "pointerdown" || event.type === "touchstart")) { return; }
+    hideAll();
+    arm();
+  }
+
+  function dismiss(event) {
+    event.preventDefault();
+    event.stopPropagation();
     hideAll();
     arm();
   }
@@ -88,7 +100,9 @@
     document.addEventListener("htmx:afterSwap", onTouch);
     // Each section read aloud counts too: a citizen listening does not touch the screen.
     document.addEventListener("kiosk:activity", function () { if (countTimer === null && loopTimer === null) { arm(); } });
-    el("idle-continue").addEventListener("click", function () { hideAll(); arm(); });
+    el("idle-continue").addEventListener("click", dismiss);
+    el("idle-overlay").addEventListener("click", dismiss);
+    el("idle-loop").addEventListener("click", dismiss);
     arm();
   });
 })();
