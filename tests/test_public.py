@@ -204,7 +204,7 @@ def test_on_application_row_says_how_to_apply(ui_client):
     body = text(ui_client.get("/catalog/c-social-003"))
     assert "这项信息需要申请才能获取" in body and "居民身份证" in body and "20 个工作日内答复" in body
     proactive = text(ui_client.get("/catalog/c-social-001"))
-    assert "需要申请才能获取" not in proactive and "主动公开：不用申请，可以直接查看" in proactive
+    assert "需要申请才能获取" not in proactive and "<dd>不用申请，可以直接查看</dd>" in proactive
 
 
 def test_catalog_row_shows_every_element_in_plain_words(ui_client):
