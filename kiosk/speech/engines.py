@@ -135,7 +135,7 @@ class LibEspeakEngine:
         self.voice = voice
         self.name = f"libespeak-ng:{voice}"
 
-    def _collect(self, wav, count, events) -> int:
+    def _collect(self, wav, count, _events) -> int:
         if count > 0:
             self._samples.append(ctypes.string_at(wav, count * 2))
         return 0

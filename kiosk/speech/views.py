@@ -7,8 +7,11 @@ text that says nothing is a 400, an engine failure a 503; never a 500.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Flask, Response, abort, current_app, request, session
 
+from ..config import current_settings, settings_of
 from ..errors import render_error
 from .cache import AudioCache
 from .engines import SpeechError, Voice, load_engine
@@ -25,9 +28,9 @@ def speaker() -> Speaker | None:
 
 
 def voice() -> Voice:
-    config = current_app.config
-    rate = config["SPEECH_RATE_ELDER"] if session.get("elder") else config["SPEECH_RATE"]
-    return Voice(rate=int(rate), volume=int(config["SPEECH_VOLUME"]))
+    settings = current_settings()
+    rate = settings.SPEECH_RATE_ELDER if session.get("elder") else settings.SPEECH_RATE
+    return Voice(rate=int(rate), volume=int(settings.SPEECH_VOLUME))
 
 
 @bp.app_template_global()
@@ -62,8 +65,9 @@ def audio():
 
 
 def init_app(app: Flask) -> None:
-    engine = load_engine(str(app.config["SPEECH_ENGINE"]), app.config)
+    settings = settings_of(app)
+    engine = load_engine(settings.SPEECH_ENGINE, settings.as_dict())
     if engine is not None:
-        cache = AudioCache(f"{app.config['CACHE_DIR']}/speech", int(float(app.config["SPEECH_CACHE_MB"]) * 1024 * 1024))
+        cache = AudioCache(Path(settings.CACHE_DIR) / "speech", int(settings.SPEECH_CACHE_MB * 1024 * 1024))
         app.extensions["kiosk.speaker"] = Speaker(engine, cache)
     app.register_blueprint(bp)
