@@ -67,7 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:  # Flask's own keys (TESTING, WTF_CSRF_ENABLED …); the settings are typed above
         app.config.from_mapping({k: v for k, v in test_config.items() if k not in DEFAULTS})
     data_dir = Path(settings.DATA_DIR)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+    if not (test_config and "SESSION_COOKIE_SAMESITE" in test_config):
+        # Flask's default is None (no SameSite): the kiosk's cookie is never sent with another site's request.
+        app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
 
     Htmx(app)
     CSRFProtect(app)

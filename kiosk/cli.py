@@ -18,6 +18,7 @@ from .commands import AppState, KioskGroup, fail, pass_state
 from .config import DEFAULT_CONFIG_FILE, settings_of
 from .printing import cli as printing_cli
 from .search import cli as search_cli
+from .security import WAITRESS_LIMITS
 from .sync import cli as sync_cli
 
 
@@ -46,7 +47,7 @@ def serve(state: AppState, host: str, port: int, threads: int) -> None:
 
     app = state.app
     click.echo(f"serving {settings_of(app).DATA_DIR} at http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk", **WAITRESS_LIMITS)
 
 
 @main.command()
@@ -109,7 +110,7 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
     )
     click.echo(f"5. kiosk at http://127.0.0.1:{port}/")
     try:
-        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk", **WAITRESS_LIMITS)
     finally:
         server.stop()
 

@@ -94,6 +94,12 @@ class Settings:
     PRINTER_TIMEOUT_SECONDS: float = setting(5, "Timeout for every exchange with the printer.")
     PRINT_LIMIT_PER_SESSION: int = setting(3, "Slips one citizen may print before the idle reset.")
     PRINT_LIMIT_PER_MINUTE: int = setting(6, "Slips the terminal prints per minute at most.")
+    PRINT_COOLDOWN_SECONDS: int = setting(
+        60,
+        "After PRINT_LIMIT_PER_SESSION slips in a row (each within this many seconds of the last), the terminal"
+        " waits this long before the next, whichever session asks: the idle reset does not undo the limit."
+        " 0 turns the wait off.",
+    )
     FONT_PATH: str = setting("", "CJK font for slips; empty: search the usual Noto Sans CJK SC locations.")
     # --- operators
     ADMIN_PIN_HASH: str = setting("", "Hash of the operator PIN (kiosk set-pin writes it); empty: panel disabled.")

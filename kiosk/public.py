@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import secrets
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -31,6 +30,7 @@ from . import feedback, plain_words
 from .config import current_settings
 from .content import Page
 from .errors import render_error
+from .security import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -140,21 +140,11 @@ def reset():
     return redirect(url_for("public.home"), code=303)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path inside the kiosk may be a redirect target: never another host."""
-    if not target:
-        return url_for("public.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("public.home")
-    return target
-
-
 @bp.post("/elder")
 def elder():
     """Switch 长辈模式 on or off; it stays until the idle reset."""
     session["elder"] = not session.get("elder")
-    return redirect(_safe_next(request.form.get("next")), code=303)
+    return redirect(safe_next(request.form.get("next"), url_for("public.home")), code=303)
 
 
 # --- guides: by domain, by department, by life event --------------------------------------

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from content_sync import state
 from kiosk import stats
 from kiosk.search import querylog
 
@@ -92,7 +93,10 @@ def test_phone_and_id_numbers_typed_into_search_are_masked():
     assert querylog.redact_query("13912345678 低保") == "＊" * 11 + " 低保"
     assert querylog.redact_query("11010519491231002X") == "＊" * 18
     assert querylog.redact_query("测政发〔2025〕3号") == "测政发〔2025〕3号"
-    assert querylog.redact_query("0999-6123") == "0999-6123"
+    assert querylog.redact_query("12345 热线") == "12345 热线"
+    # Separators do not hide a number: the dash, dot and underscore forms are masked too.
+    assert querylog.redact_query("0999-6123") == "＊" * 9
+    assert querylog.redact_query("139.1234.5678") == "＊" * 13
 
 
 def test_most_viewed_guides_ignore_other_kinds(conn):
@@ -226,3 +230,13 @@ def test_csv_rows_put_each_statistic_in_its_section(conn):
     assert ["queries_without_result", "开饭店", "", 3, ""] in rows
     assert ["most_viewed_guides", "g-social-01", "城乡居民基本养老保险参保登记", 3, ""] in rows
     assert ["helpful_by_record", "guide:g-social-01", "城乡居民基本养老保险参保登记", 2, 1] in rows
+
+
+def test_rows_logged_with_a_separated_number_show_masked_on_the_panel_and_in_the_csv(tmp_path):
+    conn = state.connect(tmp_path / "state.sqlite")
+    querylog.record_search(conn, "138.0013.8000 低保", 0, 1.0)
+    querylog.record_search(conn, "一三八零零一三八零零零", 0, 1.0)
+    shown = [q["query"] for q in stats.failed_queries(conn)]
+    exported = "".join(str(cell) for row in stats.csv_rows(stats.summary(conn)) for cell in row)
+    assert len(shown) == 2 and all("0013" not in q and "一三八" not in q for q in shown)
+    assert "低保" in exported and "0013" not in exported and "一三八" not in exported

@@ -27,6 +27,7 @@ from .. import stats
 from ..config import SETTINGS, current_settings
 from ..printing import get_worker
 from ..printing import queue as print_queue
+from ..security import safe_next
 from ..state_db import get_state
 from ..status import TerminalStatus, status_of
 from . import auth, bp, store
@@ -91,7 +92,8 @@ def _require_operator():
         return None
     if _operator_ok():
         return None
-    target = url_for("admin.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    back = safe_next(request.full_path.rstrip("?"), "", prefix="/admin/") if request.method == "GET" else ""
+    target = url_for("admin.login", next=back or None)
     if request.headers.get("HX-Request"):
         response = Response(status=401)
         response.headers["HX-Redirect"] = target
@@ -104,13 +106,6 @@ def _no_store(response: Response) -> Response:
     # Operator pages must not stay in the browser's cache for the next citizen.
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a path inside the panel: never an open redirect."""
-    if value and value.startswith("/admin/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("admin.overview")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -136,7 +131,7 @@ def login():
                 "pin": auth.pin_fingerprint(pin_hash),
                 "seen": store.now_utc().timestamp(),
             }
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("admin.overview"), prefix="/admin/"))
         if result.reason == "wrong_pin":
             code = 401
             error = f"PIN不正确。再错 {result.failures_left} 次，管理页面将锁定 {config.ADMIN_LOCKOUT_MINUTES} 分钟。"

@@ -51,6 +51,7 @@ DEFAULT_FAILURE = "这次没有打印成功。"
 LIMIT_MESSAGES = {
     "session": "每位办事人最多打印 {limit} 张告知单。",
     "minute": "打印的人有点多，请过一分钟再试。",
+    "cooldown": "这台机器刚连续打印了 {limit} 张告知单，请等 {wait}再试。",
 }
 
 
@@ -148,6 +149,14 @@ def _job_context(job: queue.Job) -> dict:
     }
 
 
+def _wait_text(seconds: int) -> str:
+    """How long to wait, as a citizen says it: 40 秒, 1 分钟, 1 分 30 秒."""
+    minutes, rest = divmod(max(1, int(seconds)), 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
+
+
 def _enqueue(kind: str, record_id: str, context: dict):
     """Queue a citizen's slip and answer with its status (or why it was not queued)."""
     if not _printing_enabled():
@@ -156,10 +165,13 @@ def _enqueue(kind: str, record_id: str, context: dict):
         )
     settings = current_settings()
     per_session, per_minute = settings.PRINT_LIMIT_PER_SESSION, settings.PRINT_LIMIT_PER_MINUTE
+    cooldown = settings.PRINT_COOLDOWN_SECONDS
     try:
-        job = queue.enqueue(_state(), record_id, _session_id(), per_session, per_minute, kind=kind)
+        job = queue.enqueue(
+            _state(), record_id, _session_id(), per_session, per_minute, kind=kind, cooldown_seconds=cooldown
+        )
     except queue.RateLimited as exc:
-        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit)
+        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit, wait=_wait_text(exc.retry_after))
         # htmx swaps only 2xx answers; a plain form post gets the honest status.
         status = 200 if request.headers.get("HX-Request") else 429
         return _fragment_or_page("slips/_job.html", status, job=None, failure=message, polling=False, **context)

@@ -40,10 +40,14 @@ STEPS = [
 ]
 MAX_LOGGED_CHARS = 100
 SOURCES = ("screen", "suggest", "cli")
-# Masked when stored: 6 or more characters of digits, spaces and dashes, from digit to digit.
-_LONG_DIGITS = re.compile(r"\d[\d\s-]{4,}\d")
-# Masked when shown: 7 or more digits, half- or full-width (an ID card's final X included).
-_SHOWN_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
+# Personal numbers (phone, ID-card and bank-card numbers) are masked however they are typed:
+# digits or Chinese numerals (一三八…, 幺, 两, 〇), grouped by any separator a person might use.
+MASK_MIN_DIGITS = 6
+_NUMERALS = {"零": "0", "〇": "0", "○": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3",
+             "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+_DIGIT_LIKE = "0-9" + "".join(_NUMERALS)
+_SEPARATORS = r"\s.\-_/\\,，。、·:：+*~()（）"
+_NUMBER_RUN = re.compile(rf"[{_DIGIT_LIKE}](?:[{_SEPARATORS}]*[{_DIGIT_LIKE}])*(?:[{_SEPARATORS}]*[xX])?")
 PRUNE_EVERY = 500
 POPULAR_MIN_SESSIONS = 3
 _NOT_SHOWN = re.compile(r"^[\d\s#\-.]*$|\d{5,}|#")  # digits only, long digit runs, masked runs
@@ -58,10 +62,27 @@ def ensure(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
+def digits_of(text: str) -> str:
+    """The digits a run of digits and Chinese numerals spells: 一三八.0013 -> 1380013."""
+    return "".join(_NUMERALS.get(c, c) for c in text if c.isdigit() or c in _NUMERALS)
+
+
+def mask_numbers(text: str, mask: str = "#") -> str:
+    """Mask every run that spells MASK_MIN_DIGITS or more digits, separators and numerals included
+    (138.0013.8000, 138 0013 8000, 一三八零零一三八零零零, an ID number ending in X)."""
+
+    def _mask(match: re.Match) -> str:
+        run = match.group()
+        return mask * len(run) if len(digits_of(run)) >= MASK_MIN_DIGITS else run
+
+    return _NUMBER_RUN.sub(_mask, text)
+
+
 def scrub(query: str) -> str:
-    """What is stored of a query: normalized, shortened, long digit runs masked (no ID numbers)."""
-    text = normalize(query)[:MAX_LOGGED_CHARS]
-    return _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), text)
+    """What is stored of a query: normalized, shortened, personal numbers masked (mask_numbers).
+
+    Masking runs before shortening, so a number cut in half at the end is still masked whole."""
+    return mask_numbers(normalize(query)[: MAX_LOGGED_CHARS * 2])[:MAX_LOGGED_CHARS]
 
 
 def session_tag(secret: str | bytes, sid: str | None, query: str) -> str | None:
@@ -104,9 +125,9 @@ def record_open(conn: sqlite3.Connection, log_id: int, kind: str, record_id: str
 
 
 def redact_query(query: str) -> str:
-    """Mask runs of 7 or more digits (phone numbers, ID-card numbers) in a query before it is
-    shown or exported: rows logged before `scrub` masked them are covered too."""
-    return _SHOWN_DIGITS.sub(lambda m: "＊" * len(m.group()), query)
+    """Mask personal numbers in a logged query once more where operators read it (rows logged by
+    an older version were masked by a narrower rule)."""
+    return mask_numbers(query, mask="＊")
 
 
 def prune(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
