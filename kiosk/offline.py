@@ -7,14 +7,17 @@ Neither needs content: both answer before the first release, and the page works 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template
 
 bp = Blueprint("offline", __name__)
 
 
 @bp.get("/sw.js")
 def service_worker():
-    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0)
+    script = (Path(current_app.static_folder or "") / "js" / "sw.js").read_bytes()
+    response = Response(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
