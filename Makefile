@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 DEMO_DIR ?= var/demo
 # Debian packages the tests need: Chromium for the browser tests, the CJK font for slips,
-# systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules).
-APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus
+# systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules),
+# espeak-ng for read-aloud (its Mandarin voice).
+APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus espeak-ng
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint format venv system-deps screenshots bench clean

@@ -97,4 +97,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_views.bp)
     monitoring.init_app(app)
     admin.init_app(app)
+    from .speech import views as speech_views
+
+    speech_views.init_app(app)
+    from . import offline
+
+    app.register_blueprint(offline.bp)
     return app

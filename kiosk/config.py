@@ -73,6 +73,15 @@ class Settings:
     IDLE_TIMEOUT_SECONDS: int = setting(90, "Seconds without a touch before the countdown to the home screen.")
     IDLE_COUNTDOWN_SECONDS: int = setting(10, "Length of the countdown shown before returning home.")
     PAGE_SIZE: int = setting(12, "Rows per page in long lists.")
+    PANEL_DIAGONAL_INCHES: float = setting(21.5, "Diagonal of the terminal's screen; touch targets are sized for it.")
+    # --- read aloud (朗读)
+    SPEECH_ENGINE: str = setting(
+        "espeak-ng", "Speech engine: espeak-ng, espeak-ng-command, none or package.module:factory."
+    )
+    SPEECH_VOLUME: int = setting(80, "Volume of read-aloud, 0 to 100.")
+    SPEECH_RATE: int = setting(170, "Speed of read-aloud in words (syllables) per minute.")
+    SPEECH_RATE_ELDER: int = setting(130, "Speed of read-aloud in elder mode (长辈模式).")
+    SPEECH_CACHE_MB: float = setting(64, "Largest size of the audio cache in CACHE_DIR/speech, in MB.")
     # --- search
     SEARCH_LIMIT: int = setting(30, "Most results a search returns.")
     SEARCH_LOG_RETENTION_DAYS: int = setting(180, "Days the anonymous query log is kept; 0 keeps it forever.")

@@ -26,7 +26,7 @@ from content_sync.schema import Document as DocumentModel
 from content_sync.schema import DocumentKind
 
 from . import apply as apply_facts
-from . import feedback
+from . import feedback, plain_words
 from .config import current_settings
 from .content import Page
 from .errors import render_error
@@ -58,6 +58,11 @@ def _idle_session() -> None:
         session["sid"] = secrets.token_hex(16)
 
 
+bp.add_app_template_filter(plain_words.citizen_words, "citizen_words")
+bp.add_app_template_filter(plain_words.file_title, "file_title")
+bp.add_app_template_global(plain_words.catalog_status, "catalog_status")
+
+
 @bp.app_context_processor
 def _layout_context() -> dict:
     release = g.get("release")
@@ -75,6 +80,12 @@ def _layout_context() -> dict:
     }
     if release is not None:
         context.update(hall=release.hall(current_settings().HALL_ID), release=release)
+    back = session.get("back")
+    if isinstance(back, list) and len(back) == 2:
+        if back[0] == request.path:
+            context["back_url"] = back[1]
+        elif request.blueprint == "public":
+            session.pop("back", None)  # the citizen went elsewhere: 返回 goes up again
     return context
 
 

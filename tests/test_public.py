@@ -204,7 +204,7 @@ def test_on_application_row_says_how_to_apply(ui_client):
     body = text(ui_client.get("/catalog/c-social-003"))
     assert "这项信息需要申请才能获取" in body and "居民身份证" in body and "20 个工作日内答复" in body
     proactive = text(ui_client.get("/catalog/c-social-001"))
-    assert "需要申请才能获取" not in proactive and "主动公开：不用申请，可以直接查看" in proactive
+    assert "需要申请才能获取" not in proactive and "<dd>不用申请，可以直接查看</dd>" in proactive
 
 
 def test_catalog_row_shows_every_element_in_plain_words(ui_client):
@@ -224,7 +224,7 @@ def test_policy_page_links_its_interpretation_and_back(ui_client):
     policy = text(ui_client.get("/documents/d-0001"))
     assert "测政发〔2025〕3号" in policy and "测试县人民政府" in policy and "2025-05-01" in policy
     assert 'href="/documents/d-0002"' in policy and "看不懂？看看政策解读" in policy
-    assert "<p>第一条 为了保障城乡居民老有所养，制定本办法。</p>" in policy
+    assert "<p data-speak>第一条 为了保障城乡居民老有所养，制定本办法。</p>" in policy
     assert "banner" not in policy
     reading = text(ui_client.get("/documents/d-0002"))
     assert "这篇解读讲的是" in reading and 'href="/documents/d-0001"' in reading
@@ -266,7 +266,7 @@ def test_elder_mode_stays_until_the_idle_reset(ui_client):
     response = ui_client.post("/elder", data={"next": "/guides"})
     assert response.status_code == 303 and response.headers["Location"] == "/guides"
     body = text(ui_client.get("/guides/g-social-01"))
-    assert '<html lang="zh-CN" class="elder">' in body and "标准模式" in body
+    assert '<html lang="zh-CN" class="elder">' in body and "关闭长辈模式" in body
     home = text(ui_client.get("/"))
     assert 'data-clean="0"' in home
     response = ui_client.get("/reset")

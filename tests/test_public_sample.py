@@ -69,3 +69,36 @@ def test_sample_home_shows_the_hall_and_the_newest_notices(sample, client):
     assert sample.site.halls[0].name in body
     notices = sorted((d for d in sample.documents if d.kind == "通知公告"), key=lambda d: d.issued_on, reverse=True)
     assert notices and notices[0].title in body
+
+
+OFFICE_JARGON = ("主动公开", "其他行政服务事项", "事项编码")
+
+
+def _visible_text(html: str) -> str:
+    """What a citizen reads: the page without tags, attribute values and scripts."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_no_office_jargon_or_file_suffix_where_a_citizen_reads(sample, client):
+    queries = ["低保", "养老保险", "公开", "补贴", "sb"]
+    for q in queries:
+        text = _visible_text(client.get("/search?q=" + quote(q)).get_data(as_text=True))
+        for word in OFFICE_JARGON:
+            assert word not in text, (q, word)
+    for guide in sample.guides[:10]:
+        text = _visible_text(client.get(f"/guides/{guide.id}").get_data(as_text=True))
+        assert "事项编码" not in text
+    with_files = [d for d in sample.documents if d.attachments]
+    assert with_files
+    for doc in with_files:
+        text = _visible_text(client.get(f"/documents/{doc.id}").get_data(as_text=True))
+        assert not re.search(r"\.(csv|txt|pdf|xlsx)\b", text), doc.id
+
+
+def test_an_on_application_row_never_says_it_is_already_published(sample, client):
+    rows = [c for c in sample.catalog if c.form == "依申请公开" and c.status != "涉密不予公开"]
+    assert rows
+    for row in rows:
+        text = _visible_text(client.get(f"/catalog/{row.id}").get_data(as_text=True))
+        assert "已经公开" not in text, row.id
+        assert "需要申请才能获取" in text

@@ -214,6 +214,9 @@ def test_chromium_policy_blocks_every_url_but_the_kiosk():
     assert policy["PromptForDownloadLocation"] is False
     assert policy["ExtensionInstallBlocklist"] == ["*"]
     assert policy["RestoreOnStartupURLs"] == [KIOSK_URL]
+    # Read-aloud plays audio: the kiosk's own origin may, nothing else.
+    assert policy["AutoplayAllowed"] is False
+    assert policy["AutoplayAllowlist"] == [KIOSK_URL.rstrip("/")]
 
 
 def test_example_settings_file_is_valid():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import NotFound
 
 from ..config import current_settings
@@ -137,6 +137,10 @@ def open_result():
         row = querylog.record_search(conn, _query_arg(), 1, 0.0, "suggest")
         querylog.record_open(conn, row, kind, record_id)
     target = RECORD_URLS[kind].format(record_id)
+    query = _query_arg().strip()
+    if query:
+        # 返回 on the record goes back to these results, not up to the record's domain.
+        session["back"] = [target, url_for("search.search", q=query)]
     if request.headers.get("HX-Request"):
         response = Response(status=200)
         response.headers["HX-Location"] = json.dumps({"path": target, "target": "#main"})

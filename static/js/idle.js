@@ -28,8 +28,11 @@
     idleTimer = setTimeout(onIdle, timeout * 1000);
   }
 
+  function announce() { document.dispatchEvent(new CustomEvent("kiosk:idle")); }
+
   function reset() {
     clearInterval(countTimer); countTimer = null;
+    announce();
     try { window.localStorage.removeItem("htmx-history-cache"); } catch (e) { /* storage may be off */ }
     window.location.replace(resetUrl);
   }
@@ -49,11 +52,13 @@
   function onIdle() {
     if (cleanHome()) {
       if (showNotice()) {
+        announce();
         el("idle-loop").hidden = false;
         loopTimer = setInterval(showNotice, LOOP_SECONDS * 1000);
       }
       return;
     }
+    announce();
     remaining = countdown;
     el("idle-seconds").textContent = String(remaining);
     el("idle-overlay").hidden = false;
@@ -64,8 +69,20 @@
     }, 1000);
   }
 
-  function onTouch() {
-    if (countTimer === null && loopTimer === null) { arm(); return; }
+  function overlayShown() { return countTimer !== null || loopTimer !== null; }
+
+  function onTouch(event) {
+    if (!overlayShown()) { arm(); return; }
+    // A finger on an overlay only dismisses it: the overlay stays until the click, which lands on
+    // the overlay itself (below), so the tile or link beneath is never opened by the same touch.
+    if (event && (event.type === "pointerdown" || event.type === "touchstart")) { return; }
+    hideAll();
+    arm();
+  }
+
+  function dismiss(event) {
+    event.preventDefault();
+    event.stopPropagation();
     hideAll();
     arm();
   }
@@ -81,7 +98,11 @@
     });
     // A page swapped in by htmx counts as activity too.
     document.addEventListener("htmx:afterSwap", onTouch);
-    el("idle-continue").addEventListener("click", function () { hideAll(); arm(); });
+    // Each section read aloud counts too: a citizen listening does not touch the screen.
+    document.addEventListener("kiosk:activity", function () { if (countTimer === null && loopTimer === null) { arm(); } });
+    el("idle-continue").addEventListener("click", dismiss);
+    el("idle-overlay").addEventListener("click", dismiss);
+    el("idle-loop").addEventListener("click", dismiss);
     arm();
   });
 })();

@@ -54,6 +54,22 @@ def _capture_size(browser, calm: str, idle: str, screens: dict[str, str], size: 
         page.goto(calm + "/reset")
         page.goto(calm + url)
         shot(name)
+    page.goto(calm + "/reset")
+    page.goto(calm + screens["guide"])
+    page.locator("[data-speak-toggle]").click()
+    page.locator(".check-item .check-name").first.click()  # touching a section reads from there
+    page.wait_for_selector(".check-item.is-speaking")
+    page.wait_for_timeout(800)  # the smooth scroll to the section
+    shot("guide-reading")
+    page.locator("[data-speak-toggle]").click()
+    if page.locator(".slip-print-button").count():
+        page.locator(".slip-print-button").scroll_into_view_if_needed()
+        page.locator(".slip-print-button").click()
+        page.wait_for_selector("#slip-job.slip-job-done, #slip-job.slip-job-failed", timeout=15_000)
+        shot("guide-printed")
+    page.goto(calm + "/offline")
+    shot("offline")
+    page.goto(calm + "/reset")
     page.goto(calm + screens["guide"])
     page.locator("#bottombar .bar-elder").click()
     page.wait_for_selector("html.elder")
