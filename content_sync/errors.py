@@ -17,6 +17,13 @@ class Problem:
     record: str
     field: str
     message: str
+    # Where a problem in a workbook is, as Excel shows it (empty for JSON files), and the
+    # message in Chinese for the county's staff (content_sync.problem_text makes one if empty).
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    header: str = ""
+    zh: str = ""
 
     def __str__(self) -> str:
         where = ", ".join(
