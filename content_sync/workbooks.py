@@ -501,17 +501,20 @@ class _BookReader:
                 continue  # empty rows are skipped
             data: dict[str, Any] = {}
             ref = RowRef(table, number, letters)
+            unreadable: list[tuple[str, CellError]] = []
             for name, (index, column) in columns.items():
                 try:
                     value = cell_value(column, row[index] if index < len(row) else None)
                 except CellError as exc:
-                    self.add(ref.problem(name, str(exc), exc.chinese))
+                    unreadable.append((name, exc))
                     data[name] = _BAD
                     continue
                 if value is not None:
                     data[name] = value
             ident = data.get("id")
             ref.ident = ident if isinstance(ident, str) else ""
+            for name, exc in unreadable:
+                self.add(ref.problem(name, str(exc), exc.chinese))
             for index in [*unnamed, *range(width, len(row))]:
                 if index < len(row) and cell_text(row[index]) and index not in stray:
                     stray.add(index)  # once per column is enough
