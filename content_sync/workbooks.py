@@ -90,7 +90,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return str(value).replace("\ufeff", "").strip()
+    return str(value).lstrip("\ufeff").strip()
 
 
 def cell_lines(value: Any) -> list[str]:
@@ -175,7 +175,7 @@ def cell_value(column: Column, value: Any) -> Any:
     if column.kind == "list":
         return cell_lines(value) or None
     if isinstance(value, str):
-        text = value.replace("\ufeff", "").strip()
+        text = value.lstrip("\ufeff").strip()
         return text or None
     return cell_text(value) or None
 
