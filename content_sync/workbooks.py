@@ -552,6 +552,8 @@ class _BookReader:
                 if (id(at), name) in skip:
                     continue
                 name = _model_field(name, error)
+                if name == "disclosure_office" and "online_url" in str(error.get("msg", "")):
+                    name = "office_online_url"  # the office's own check of its link
                 column = at.columns.get(name, ("", None))[1]
                 english = _english(error)
                 self.add(at.problem(name, english, zh_error(error, name, column.choices if column else ()), index))
@@ -602,6 +604,9 @@ def _model_field(name: str, error: dict[str, Any]) -> str:
     if name:
         return name
     message = str(error.get("msg", ""))
+    for field_name in ("portal_base_url", "online_service_base_url"):
+        if message.removeprefix("Value error, ").startswith(field_name):
+            return field_name
     for field_name in ("promised_limit_days", "validity", "interprets", "expires_on", "terms"):
         if field_name in message or (field_name == "interprets" and "解读" in message):
             return field_name

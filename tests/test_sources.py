@@ -26,7 +26,7 @@ from tests.county_source import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo" / "county"
-REQUIRED_DEMO_FILES = ["site.json", "domains.json", "guides.jsonl", "catalog"]
+REQUIRED_DEMO_FILES = ["基本信息", "办事指南", "政府信息", "catalog"]
 
 
 def problems_of(root: Path) -> list[Problem]:

@@ -156,7 +156,8 @@ def test_a_renamed_sheet_is_reported_by_its_expected_name(folder: Path) -> None:
 def test_a_full_width_id_is_reported_as_such(folder: Path) -> None:
     edit(folder / "同义词.xlsx", "同义词", {"A2": "ｓ－００１"})
     assert problems(folder) == [
-        "同义词.xlsx › 同义词 › 第 2 行 › 编号: 编号只能用英文字母、数字和 _ . -，并以字母或数字开头（含全角字符，请改成半角）"
+        "同义词.xlsx › 同义词 › 第 2 行 › 编号: "
+        "编号只能用英文字母、数字和 _ . -，并以字母或数字开头（含全角字符，请改成半角）"
     ]
 
 
