@@ -69,7 +69,8 @@ def test_an_online_form_off_the_allowlist_is_an_error_naming_file_and_field(tmp_
     assert (problem.file, problem.row, problem.header) == ("基本信息/县.csv", 2, "网上申请")
     assert "'apply.example.com' is not in the site's allowlist" in problem.message
     where, message = chinese(problem).split(": ")
-    assert (where, message) == ("基本信息/县.csv › 第 2 行 › 网上申请", "网址的域名 apply.example.com 不在二维码域名白名单里")
+    assert where == "基本信息/县.csv › 第 2 行 › 网上申请"
+    assert message == "网址的域名 apply.example.com 不在二维码域名白名单里"
 
 
 def test_the_sample_county_names_its_office():
