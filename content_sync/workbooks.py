@@ -51,7 +51,7 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
-_WORKING_DAYS = re.compile(r"^(\d+)\s*(?:个)?(?:工作日|天)?$")
+_WORKING_DAYS = re.compile(r"^(\d+)\s*(?:个工作日|工作日)?$")
 
 
 class CellError(ValueError):
