@@ -181,8 +181,8 @@ def _drop_down(column: Column) -> DataValidation | None:
     return validation
 
 
-def _note(column: Column, sheet: Sheet) -> str:
-    parts = ["必填" if column.required else "可不填"]
+def _note(column: Column, sheet: Sheet, required: bool = True) -> str:
+    parts = ["必填" if column.required else "可不填"] if required else []
     if column.note:
         parts.append(column.note)
     if column.kind == "date":
@@ -191,7 +191,7 @@ def _note(column: Column, sheet: Sheet) -> str:
         parts.append("可选值：" + "、".join(column.choices))
     elif column.choices:
         parts.append("可填：" + "、".join(column.choices))
-    return "；".join(parts)
+    return "；".join(parts) or "—"
 
 
 def _write_sheet(ws: Any, sheet: Sheet, rows: Iterable[Row], separator: str = "\n", example: bool = False) -> None:
@@ -205,6 +205,7 @@ def _write_sheet(ws: Any, sheet: Sheet, rows: Iterable[Row], separator: str = "\
         ws.column_dimensions[get_column_letter(index)].width = column.width
     number = 1
     for number, row in enumerate(rows, start=2):
+        lines = 1
         for index, column in enumerate(sheet.columns, start=1):
             value = _cell(column, row.get(column.field), separator)
             if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
@@ -217,11 +218,18 @@ def _write_sheet(ws: Any, sheet: Sheet, rows: Iterable[Row], separator: str = "\
                 cell.data_type = "s"  # text that starts with '=' stays text, never a formula
                 if "\n" in value:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = max(lines, value.count("\n") + 1)
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             if example:
                 cell.font = _EXAMPLE_FONT
+        if lines > 1:  # show every line of a list cell (up to eight) without resizing the row
+            ws.row_dimensions[number].height = 15 * min(lines, 8)
     ws.freeze_panes = "A2"
+    # Printed (a blank form to fill in by hand, say), A4 landscape with the headers on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
     last = max(number, 1) + VALIDATION_ROWS
     for index, column in enumerate(sheet.columns, start=1):
         validation = _drop_down(column)
@@ -240,7 +248,8 @@ def _write_guide_sheet(ws: Any, book: Workbook) -> None:
         cell.fill = _HEADER_FILL
     for sheet in book.sheets:
         for column in sheet.columns:
-            ws.append([sheet.name, column.header, "必填" if column.required else "可不填", _note(column, sheet)])
+            required = "必填" if column.required else "可不填"
+            ws.append([sheet.name, column.header, required, _note(column, sheet, required=False)])
     ws.append([])
     ws.append(
         ["", "填写方法", "", "第 1 行是列名，不要改；从第 2 行起每行一条。灰色斜体的一行是示例，换成自己的内容。"]
