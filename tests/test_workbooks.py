@@ -22,7 +22,7 @@ from content_sync.cli import main
 from content_sync.errors import SchemaError
 from content_sync.problem_text import chinese
 from content_sync.sources import read_source, read_source_dir
-from content_sync.workbook_layout import GUIDE_BOOK, GUIDE_SHEET, MATERIAL_SHEET
+from content_sync.workbook_layout import GUIDE_BOOK, GUIDE_SHEET, MATERIAL_SHEET, WORKBOOKS
 from content_sync.workbook_writer import export_source, write_template
 
 
@@ -342,3 +342,27 @@ def test_the_template_saved_again_by_libreoffice_reads_the_same(tmp_path: Path, 
     for book in books:
         shutil.copy(converted / book.name, book)
     assert read_source_dir(saved) == read_source_dir(folder)
+
+
+# --- the documentation -----------------------------------------------------------------------
+
+
+def test_every_column_of_every_sheet_is_in_the_documented_tables() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "content-format.md").read_text(encoding="utf-8")
+    for book in WORKBOOKS:
+        start = text.index(f"#### {book.file_name}")
+        section = text[start : text.index("\n#### ", start + 1) if "\n#### " in text[start + 1 :] else None]
+        for sheet in book.sheets:
+            assert f"Sheet **{sheet.name}**" in section, (book.name, sheet.name)
+            for column in sheet.columns:
+                assert f"\n| {column.header} | " in section, (book.name, sheet.name, column.header)
+
+
+def test_export_command_writes_csv_folders_that_validate(tmp_path: Path, folder: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", "--csv", str(folder), str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "csv" / "办事指南" / "材料.csv").is_file()
+    checked = runner.invoke(main, ["validate", str(tmp_path / "csv")])
+    assert checked.exit_code == 0, checked.output
+    assert "guides from 办事指南/事项.csv" in checked.stdout
