@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,12 @@ class Problem:
     message: str
     # Where a problem in a workbook is, as Excel shows it (empty for JSON files), and the
     # message in Chinese for the county's staff (content_sync.problem_text makes one if empty).
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    header: str = ""
-    zh: str = ""
+    # They are derived from the four fields above, so problems compare equal without them.
+    sheet: str = field(default="", compare=False)
+    row: int | None = field(default=None, compare=False)
+    column: str = field(default="", compare=False)
+    header: str = field(default="", compare=False)
+    zh: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = ", ".join(

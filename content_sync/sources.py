@@ -9,13 +9,12 @@ pass; a source with any problem is rejected whole (SchemaError), never partly pu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import difflib
-import io
 import json
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +78,6 @@ DATE_FIELDS = frozenset({"updated_at"})
 OPTIONAL_COLUMNS = frozenset(name for name, info in CatalogItem.model_fields.items() if not info.is_required())
 LIST_SEPARATORS = re.compile(r"[、；;\r\n]")
 
-_DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _NOT_CATALOG = (".", "~$")  # hidden files and Excel's lock files are not sheets
 _FAILED = object()  # a file that exists but could not be read; its problem is already recorded
 
@@ -87,14 +85,6 @@ _FAILED = object()  # a file that exists but could not be read; its problem is a
 def sheet_label(field: str) -> str:
     """How a catalog field is named in messages about sheets: ``公开类型 (disclosure_type)``."""
     return f"{FIELD_HEADERS[field]} ({field})" if field in FIELD_HEADERS else field
-
-
-class _CellError(ValueError):
-    """A cell whose value cannot be turned into what its column needs."""
-
-
-class _Unreadable(Exception):
-    """A whole file that cannot be read as what it should be."""
 
 
 def _short(value: Any) -> str:
@@ -137,44 +127,8 @@ def _sheet_path(loc: tuple[int | str, ...]) -> str:
     return sheet_label(str(head)) + (("" if isinstance(rest[0], int) else ".") + json_path(rest) if rest else "")
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text: numbers that are whole become '12' (not '12.0'); dates become ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _cell_date(value: Any) -> dt.date | None:
-    """A date cell: a real date, or text 'YYYY-MM-DD' / 'YYYY/MM/DD' (a time part is ignored)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise _CellError(
-            f"expected a date like 2024-03-05, got the number {_cell_text(value)}; "
-            "format the cell as a date or type the date as text"
-        )
-    text = _cell_text(value)
-    if not text:
-        return None
-    match = _DATE_TEXT.match(text)
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError as exc:
-            raise _CellError(f"not a valid date ({exc}), got {text!r}") from None
-    raise _CellError(f"expected a date like 2024-03-05 or 2024/03/05, got {text!r}")
+_cell_text = workbooks.cell_text
+_cell_date = workbooks.cell_date
 
 
 def _cell_value(field: str, value: Any) -> Any:
@@ -190,48 +144,15 @@ def _cell_value(field: str, value: Any) -> Any:
     return text
 
 
-def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
-    """All rows of the first worksheet; list index + 1 is the row number Excel shows."""
-    # openpyxl warns about styles and extensions it does not know; none of that matters here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # a damaged or foreign file raises many different errors
-            raise _Unreadable(f"not an Excel workbook (.xlsx) or damaged: {exc}") from None
-        try:
-            if not workbook.worksheets:
-                raise _Unreadable("the workbook has no worksheet")
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
-            return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-        except _Unreadable:
-            raise
-        except Exception as exc:
-            raise _Unreadable(f"cannot read the first worksheet: {exc}") from None
-        finally:
-            workbook.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
-    """All records of a CSV file as Excel writes it (comma separated, double quotes)."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/ANSI)"
-        except UnicodeDecodeError:
-            pass
-        raise _Unreadable(
-            f"not UTF-8 text{hint}: byte {exc.start} cannot be decoded; save the sheet as 'CSV UTF-8 (comma delimited)'"
-        ) from None
-    try:
-        return [tuple(record) for record in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise _Unreadable(f"not a valid CSV file: {exc}") from None
+def _sheet_rows(path: Path, rel: str) -> list[tuple[Any, ...]]:
+    """All rows of a catalog sheet: the first worksheet of an .xlsx file, or a CSV file.
+    List index + 1 is the row number Excel shows; merged cells hold their value in every cell."""
+    if path.suffix.lower() == ".csv":
+        return workbooks.read_csv(path, rel).rows
+    tables = workbooks.read_xlsx(path, rel)
+    if not tables:
+        raise workbooks.Unreadable("the workbook has no worksheet", "这个工作簿里没有工作表")
+    return next(iter(tables.values())).rows
 
 
 class _SourceReader:
@@ -395,9 +316,9 @@ class _SourceReader:
                 continue
             sheets += 1
             try:
-                rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
-            except _Unreadable as exc:
-                self.add(rel, "", "", str(exc))
+                rows = _sheet_rows(path, rel)
+            except workbooks.Unreadable as exc:
+                self.add(rel, "", "", str(exc), zh=exc.chinese)
                 continue
             except OSError as exc:
                 self.add(rel, "", "", f"cannot read the file: {exc.strerror or exc}")
@@ -443,8 +364,8 @@ class _SourceReader:
             for field, index in columns.items():
                 try:
                     value = _cell_value(field, row[index] if index < len(row) else None)
-                except _CellError as exc:
-                    cell_problems[field] = str(exc)
+                except workbooks.CellError as exc:
+                    cell_problems[field] = (str(exc), exc.chinese)
                     continue
                 if value is not None:
                     data[field] = value
@@ -459,8 +380,9 @@ class _SourceReader:
                         f"column {get_column_letter(index + 1)}",
                         "this column has values but no header in row 1",
                     )
-            for field, message in cell_problems.items():
-                self.add(rel, record, sheet_label(field), message)
+            for field, (message, chinese) in cell_problems.items():
+                self.add(rel, record, sheet_label(field), message, zh=chinese)
+            first_new = len(self.problems) - len(cell_problems)
             unique = self.claim("catalog", "id", ident, rel, record, sheet_label("id"))
             item = self.validate(
                 CatalogItem,
@@ -472,6 +394,13 @@ class _SourceReader:
                 skip_missing=set(missing),
                 missing_message="empty; this column is required",
             )
+            # Place this row's problems at their cells, for the report's links.
+            for n in range(first_new, len(self.problems)):
+                head = re.split(r"[ .\[]", self.problems[n].field, maxsplit=1)[0]
+                index = columns.get(SHEET_HEADERS.get(head, ""))
+                self.problems[n] = dataclasses.replace(
+                    self.problems[n], row=number, column=get_column_letter(index + 1) if index is not None else ""
+                )
             if item is not None and unique:
                 items.append(item)
                 self.located[("catalog", item.id)] = (rel, record)

@@ -115,14 +115,16 @@ def cell_date(value: Any) -> dt.date | None:
     text = cell_text(value)
     if not text:
         return None
-    plain = _ascii_digits(text).replace(" ", "")
+    plain = _ascii_digits(text).strip()
     for form in _DATE_FORMS:
         match = form.match(plain)
         if match:
             try:
                 return dt.date(*(int(g) for g in match.groups()[:3]))
-            except ValueError:
-                raise CellError(f"not a valid date, got {text!r}", f"“{text}”不是有效的日期（没有这一天）") from None
+            except ValueError as exc:
+                raise CellError(
+                    f"not a valid date ({exc}), got {text!r}", f"“{text}”不是有效的日期（没有这一天）"
+                ) from None
     raise CellError(
         f"expected a date like 2024-03-05 or 2024/3/5, got {text!r}",
         f"“{text}”不是日期：请写成 2024-03-05 或 2024/3/5，或把单元格设成日期格式",

@@ -139,6 +139,8 @@ def test_xlsx_cells_typed_by_excel_are_converted(tmp_path):
         ("2024/3/5", dt.date(2024, 3, 5)),
         (" 2024-03-05 ", dt.date(2024, 3, 5)),
         ("2024/3/5 0:00", dt.date(2024, 3, 5)),
+        ("2024.03.05", dt.date(2024, 3, 5)),
+        ("2024年3月5日", dt.date(2024, 3, 5)),
     ],
 )
 def test_date_text_in_csv_cells_is_accepted(tmp_path, cell, expected):
