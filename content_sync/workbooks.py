@@ -553,6 +553,16 @@ class _BookReader:
                 at, name, index = ref.locate(error["loc"])
                 if (id(at), name) in skip:
                     continue
+                if at is ref and name in _PART_SHEETS and error["type"] in ("too_short", "missing"):
+                    sheet = _PART_SHEETS[name]
+                    self.add(
+                        ref.problem(
+                            "",
+                            f"no rows on sheet {sheet} belong to it; at least one is needed",
+                            f"“{sheet}”表里没有属于它的行：至少要有一行",
+                        )
+                    )
+                    continue
                 name = _model_field(name, error)
                 if name == "disclosure_office" and "online_url" in str(error.get("msg", "")):
                     name = "office_online_url"  # the office's own check of its link
@@ -580,6 +590,7 @@ class _BookReader:
 
 
 _BAD = object()  # a cell whose problem is already recorded
+_PART_SHEETS = {"materials": "材料", "steps": "流程", "halls": "场所"}  # list fields kept as rows of a sheet
 
 
 def _without_bad(data: dict[str, Any], ref: RowRef, skip: set[tuple[int, str]]) -> dict[str, Any]:

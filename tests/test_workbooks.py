@@ -366,3 +366,10 @@ def test_export_command_writes_csv_folders_that_validate(tmp_path: Path, folder:
     checked = runner.invoke(main, ["validate", str(tmp_path / "csv")])
     assert checked.exit_code == 0, checked.output
     assert "guides from 办事指南/事项.csv" in checked.stdout
+
+
+def test_a_guide_without_steps_is_told_where_they_go(folder: Path) -> None:
+    workbook = openpyxl.load_workbook(folder / GUIDE_BOOK.file_name)
+    workbook["流程"].delete_rows(2, 2)
+    workbook.save(folder / GUIDE_BOOK.file_name)
+    assert problems(folder) == ["办事指南.xlsx › 事项 › 第 2 行: “流程”表里没有属于它的行：至少要有一行"]
