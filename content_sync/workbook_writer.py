@@ -304,16 +304,16 @@ def write_catalog(items: Iterable[CatalogItem] | Iterable[Row], path: Path, exam
 def write_template(out_dir: str | os.PathLike[str]) -> list[Path]:
     """Empty workbooks with one example row each; together they pass `content-sync validate`."""
     out = Path(out_dir)
+    for path in [*(out / b.file_name for b in WORKBOOKS), out / "catalog" / "公开目录.xlsx"]:
+        _refuse_overwrite(path)  # before anything is written: a county's own files are never replaced
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for book in WORKBOOKS:
         path = out / book.file_name
-        _refuse_overwrite(path)
         write_book_xlsx(book, {s.name: list(s.example) for s in book.sheets}, path, example=True)
         written.append(path)
     (out / "catalog").mkdir(exist_ok=True)
     path = out / "catalog" / "公开目录.xlsx"
-    _refuse_overwrite(path)
     write_catalog([CATALOG_EXAMPLE], path, example=True)
     written.append(path)
     (out / "attachments").mkdir(exist_ok=True)
