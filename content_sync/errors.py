@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,11 @@ class Problem:
     # Where a problem in a workbook is, as Excel shows it (empty for JSON files), and the
     # message in Chinese for the county's staff (content_sync.problem_text makes one if empty).
     # They are derived from the four fields above, so problems compare equal without them.
-    sheet: str = field(default="", compare=False)
-    row: int | None = field(default=None, compare=False)
-    column: str = field(default="", compare=False)
-    header: str = field(default="", compare=False)
-    zh: str = field(default="", compare=False)
+    sheet: str = dataclasses.field(default="", compare=False)
+    row: int | None = dataclasses.field(default=None, compare=False)
+    column: str = dataclasses.field(default="", compare=False)
+    header: str = dataclasses.field(default="", compare=False)
+    zh: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
         where = ", ".join(

@@ -12,7 +12,7 @@ per sheet (``办事指南/事项.csv``, ``办事指南/材料.csv`` …): the sa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from .schema import (
@@ -68,8 +68,6 @@ class Workbook:
 
     name: str  # without .xlsx
     sheets: tuple[Sheet, ...]
-    kinds: tuple[str, ...]  # the record types it holds
-    json_files: tuple[str, ...] = field(default=())  # the JSON form of the same records
 
     @property
     def file_name(self) -> str:
@@ -369,12 +367,11 @@ SYNONYM_SHEET = Sheet(
     example=({"id": "s-001", "terms": ["城乡居民养老保险", "农保", "新农保"]},),
 )
 
-COUNTY_BOOK = Workbook("基本信息", (SITE_SHEET, HALL_SHEET, DOMAIN_SHEET), ("site", "domain"))
-GUIDE_BOOK = Workbook("办事指南", (GUIDE_SHEET, MATERIAL_SHEET, STEP_SHEET), ("guide",), ("guides.jsonl",))
-DOCUMENT_BOOK = Workbook("政府信息", (DOCUMENT_SHEET, ATTACHMENT_SHEET), ("document",), ("documents.jsonl",))
-LIFE_EVENT_BOOK = Workbook("一件事", (LIFE_EVENT_SHEET,), ("life_event",), ("life_events.json",))
-SYNONYM_BOOK = Workbook("同义词", (SYNONYM_SHEET,), ("synonym",), ("synonyms.json",))
+# The JSON form of the same records: site.json and domains.json, guides.jsonl, documents.jsonl,
+# life_events.json, synonyms.json (content_sync.sources reads both forms).
+COUNTY_BOOK = Workbook("基本信息", (SITE_SHEET, HALL_SHEET, DOMAIN_SHEET))
+GUIDE_BOOK = Workbook("办事指南", (GUIDE_SHEET, MATERIAL_SHEET, STEP_SHEET))
+DOCUMENT_BOOK = Workbook("政府信息", (DOCUMENT_SHEET, ATTACHMENT_SHEET))
+LIFE_EVENT_BOOK = Workbook("一件事", (LIFE_EVENT_SHEET,))
+SYNONYM_BOOK = Workbook("同义词", (SYNONYM_SHEET,))
 WORKBOOKS: tuple[Workbook, ...] = (COUNTY_BOOK, GUIDE_BOOK, DOCUMENT_BOOK, LIFE_EVENT_BOOK, SYNONYM_BOOK)
-
-# Where each sheet's records come from when the JSON form is used instead.
-JSON_FORM = {"县": "site.json", "场所": "site.json", "业务领域": "domains.json"}
