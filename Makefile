@@ -7,11 +7,12 @@ PORT ?= 8080
 DEMO_DIR ?= var/demo
 # Debian packages the tests need: Chromium for the browser tests, the CJK font for slips,
 # systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules),
-# espeak-ng for read-aloud (its Mandarin voice).
-APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus espeak-ng
+# espeak-ng for read-aloud (its Mandarin voice), LibreOffice Calc for reading workbooks as
+# LibreOffice saves them, poppler for the docs' screenshots of them.
+APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus espeak-ng libreoffice-calc-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint format venv system-deps screenshots bench clean
+.PHONY: demo test lint format venv system-deps screenshots workbook-screenshots bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +57,6 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache build dist
+
+workbook-screenshots: venv system-deps
+	$(BIN)/python -m tests.workbook_screenshots docs/screenshots/workbooks

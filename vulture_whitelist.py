@@ -22,6 +22,21 @@ _.pool_classes_by_scheme
 _.row_factory
 _.write_timeout
 _.freeze_panes
+# openpyxl cell, sheet and data-validation settings read when the workbook is saved
+# (content_sync/workbook_writer.py, content_sync/problem_report.py)
+_.fill
+_.hyperlink
+_.alignment
+_.comment
+_.data_type
+_.number_format
+_.orientation
+_.paperSize
+_.print_title_rows
+_.errorTitle
+_.promptTitle
+_.showErrorMessage
+_.showInputMessage
 _.initialized
 # http.server handler hooks and class settings (content_sync/repo_server.py)
 _.protocol_version

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_sync.schema import Guide, Material  # noqa: E402
+from content_sync.schema import Material  # noqa: E402
 from kiosk.printing import escpos_io, render  # noqa: E402
 from kiosk.printing.slip import build_slip  # noqa: E402
 
@@ -29,15 +29,11 @@ def _guides():
 
     sample = ROOT / "demo" / "county"
     site = make_bundle().site
-    if (sample / "site.json").is_file():
+    if sample.is_dir():
         from content_sync.sources import read_source_dir
 
         bundle = read_source_dir(sample)
         site, guides = bundle.site, bundle.guides
-    elif (sample / "guides.jsonl").is_file():
-        lines = (sample / "guides.jsonl").read_text(encoding="utf-8").splitlines()
-        guides = [Guide.model_validate_json(line) for line in lines if line.strip()]
-        site = site.model_copy(update={"qr_allowed_hosts": ["hechuan.gov.example", "zwfw.province.gov.example"]})
     else:
         materials = [Material(name=f"第{n}项证明材料（原件及复印件）", form="原件及复印件") for n in range(1, 16)]
         return site, [("typical", make_guide()), ("15 materials", make_guide(materials=materials))]

@@ -6,7 +6,7 @@ by the terminal's fetcher), for a first sync, a no-change sync and a 1 % change,
 to build a release and to publish. Targets (issue 3): no-change sync < 1 s and < 10 kB; a 1 %
 change transfers < 5 % of a full sync.
 
-The county is synthetic but schema-valid: the sample county's guides (demo/county/guides.jsonl)
+The county is synthetic but schema-valid: the sample county's guides (demo/county/办事指南/)
 are copied with new ids, names and item codes until there are enough, each with a catalog row.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import shutil
 import statistics
@@ -31,7 +30,8 @@ from content_sync.publish import publish_bundle, repository_size  # noqa: E402
 from content_sync.release import build_release  # noqa: E402
 from content_sync.repo_server import RepoServer  # noqa: E402
 from content_sync.sample import sample_source_dir  # noqa: E402
-from content_sync.schema import CatalogItem, Domain, Guide, Hall, Site  # noqa: E402
+from content_sync.schema import CatalogItem, Guide, Hall, Site  # noqa: E402
+from content_sync.sources import read_source_dir  # noqa: E402
 from content_sync.sync import SyncSettings, sync  # noqa: E402
 
 DAY = dt.date(2026, 3, 1)
@@ -39,9 +39,9 @@ DAY = dt.date(2026, 3, 1)
 
 def generate_county(n_guides: int, seed: int = 7) -> ContentBundle:
     """n guides spread over the sample's domains, each with one catalog row pointing at it."""
-    source = sample_source_dir()
-    domains = [Domain.model_validate(d) for d in json.loads((source / "domains.json").read_text())]
-    templates = [json.loads(line) for line in (source / "guides.jsonl").read_text().splitlines() if line.strip()]
+    sample = read_source_dir(sample_source_dir())
+    domains = sample.domains
+    templates = [g.model_dump(mode="json") for g in sample.guides]
     halls = sorted({h for t in templates for h in t.get("hall_ids", [])}) or ["hall-county"]
     site = Site(
         county="基准县",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -17,6 +18,14 @@ class Problem:
     record: str
     field: str
     message: str
+    # Where a problem in a workbook is, as Excel shows it (empty for JSON files), and the
+    # message in Chinese for the county's staff (content_sync.problem_text makes one if empty).
+    # They are derived from the four fields above, so problems compare equal without them.
+    sheet: str = dataclasses.field(default="", compare=False)
+    row: int | None = dataclasses.field(default=None, compare=False)
+    column: str = dataclasses.field(default="", compare=False)
+    header: str = dataclasses.field(default="", compare=False)
+    zh: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
         where = ", ".join(

@@ -9,14 +9,14 @@ pass; a source with any problem is rejected whole (SchemaError), never partly pu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import difflib
-import io
 import json
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
+from . import workbooks
 from .bundle import SOURCE_NAMES, ContentBundle, check_bundle
 from .errors import ContentSyncError, Problem, SchemaError
+from .problem_text import translate
 from .schema import (
     CatalogItem,
     Document,
@@ -35,6 +37,14 @@ from .schema import (
     Site,
     SynonymGroup,
     ValidationContext,
+)
+from .workbook_layout import (
+    COUNTY_BOOK,
+    DOCUMENT_BOOK,
+    GUIDE_BOOK,
+    LIFE_EVENT_BOOK,
+    SYNONYM_BOOK,
+    Workbook,
 )
 
 # Catalog sheet headers (the Chinese element names) -> CatalogItem fields, in the standard order.
@@ -68,7 +78,6 @@ DATE_FIELDS = frozenset({"updated_at"})
 OPTIONAL_COLUMNS = frozenset(name for name, info in CatalogItem.model_fields.items() if not info.is_required())
 LIST_SEPARATORS = re.compile(r"[、；;\r\n]")
 
-_DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _NOT_CATALOG = (".", "~$")  # hidden files and Excel's lock files are not sheets
 _FAILED = object()  # a file that exists but could not be read; its problem is already recorded
 
@@ -76,14 +85,6 @@ _FAILED = object()  # a file that exists but could not be read; its problem is a
 def sheet_label(field: str) -> str:
     """How a catalog field is named in messages about sheets: ``公开类型 (disclosure_type)``."""
     return f"{FIELD_HEADERS[field]} ({field})" if field in FIELD_HEADERS else field
-
-
-class _CellError(ValueError):
-    """A cell whose value cannot be turned into what its column needs."""
-
-
-class _Unreadable(Exception):
-    """A whole file that cannot be read as what it should be."""
 
 
 def _short(value: Any) -> str:
@@ -126,44 +127,8 @@ def _sheet_path(loc: tuple[int | str, ...]) -> str:
     return sheet_label(str(head)) + (("" if isinstance(rest[0], int) else ".") + json_path(rest) if rest else "")
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text: numbers that are whole become '12' (not '12.0'); dates become ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _cell_date(value: Any) -> dt.date | None:
-    """A date cell: a real date, or text 'YYYY-MM-DD' / 'YYYY/MM/DD' (a time part is ignored)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise _CellError(
-            f"expected a date like 2024-03-05, got the number {_cell_text(value)}; "
-            "format the cell as a date or type the date as text"
-        )
-    text = _cell_text(value)
-    if not text:
-        return None
-    match = _DATE_TEXT.match(text)
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError as exc:
-            raise _CellError(f"not a valid date ({exc}), got {text!r}") from None
-    raise _CellError(f"expected a date like 2024-03-05 or 2024/03/05, got {text!r}")
+_cell_text = workbooks.cell_text
+_cell_date = workbooks.cell_date
 
 
 def _cell_value(field: str, value: Any) -> Any:
@@ -179,48 +144,15 @@ def _cell_value(field: str, value: Any) -> Any:
     return text
 
 
-def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
-    """All rows of the first worksheet; list index + 1 is the row number Excel shows."""
-    # openpyxl warns about styles and extensions it does not know; none of that matters here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # a damaged or foreign file raises many different errors
-            raise _Unreadable(f"not an Excel workbook (.xlsx) or damaged: {exc}") from None
-        try:
-            if not workbook.worksheets:
-                raise _Unreadable("the workbook has no worksheet")
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
-            return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-        except _Unreadable:
-            raise
-        except Exception as exc:
-            raise _Unreadable(f"cannot read the first worksheet: {exc}") from None
-        finally:
-            workbook.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
-    """All records of a CSV file as Excel writes it (comma separated, double quotes)."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/ANSI)"
-        except UnicodeDecodeError:
-            pass
-        raise _Unreadable(
-            f"not UTF-8 text{hint}: byte {exc.start} cannot be decoded; save the sheet as 'CSV UTF-8 (comma delimited)'"
-        ) from None
-    try:
-        return [tuple(record) for record in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise _Unreadable(f"not a valid CSV file: {exc}") from None
+def _sheet_rows(path: Path, rel: str) -> list[tuple[Any, ...]]:
+    """All rows of a catalog sheet: the first worksheet of an .xlsx file, or a CSV file.
+    List index + 1 is the row number Excel shows; merged cells hold their value in every cell."""
+    if path.suffix.lower() == ".csv":
+        return workbooks.read_csv(path, rel).rows
+    tables = workbooks.read_xlsx(path, rel)
+    if not tables:
+        raise workbooks.Unreadable("the workbook has no worksheet", "这个工作簿里没有工作表")
+    return next(iter(tables.values())).rows
 
 
 class _SourceReader:
@@ -237,9 +169,13 @@ class _SourceReader:
         # are not reported again as "no such id".
         self.rejected: dict[str, set[str]] = {"guide": set(), "document": set(), "domain": set()}
         self.raw: dict[str, list[Any]] = {}  # kind -> the records as parsed, before validation
+        # (kind, id) -> the row of a record read from a workbook, to place cross-record problems.
+        self.refs: dict[tuple[str, str], workbooks.RowRef] = {}
+        # What was read for each kind of record: "guides.jsonl" or "办事指南.xlsx", for `validate`.
+        self.forms: dict[str, str] = {}
 
-    def add(self, file: str, record: str, field: str, message: str) -> None:
-        self.problems.append(Problem(file, record, field, message))
+    def add(self, file: str, record: str, field: str, message: str, **where: Any) -> None:
+        self.problems.append(Problem(file, record, field, message, **where))
 
     # --- files ---------------------------------------------------------------------------
 
@@ -380,9 +316,9 @@ class _SourceReader:
                 continue
             sheets += 1
             try:
-                rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
-            except _Unreadable as exc:
-                self.add(rel, "", "", str(exc))
+                rows = _sheet_rows(path, rel)
+            except workbooks.Unreadable as exc:
+                self.add(rel, "", "", str(exc), zh=exc.chinese)
                 continue
             except OSError as exc:
                 self.add(rel, "", "", f"cannot read the file: {exc.strerror or exc}")
@@ -428,8 +364,8 @@ class _SourceReader:
             for field, index in columns.items():
                 try:
                     value = _cell_value(field, row[index] if index < len(row) else None)
-                except _CellError as exc:
-                    cell_problems[field] = str(exc)
+                except workbooks.CellError as exc:
+                    cell_problems[field] = (str(exc), exc.chinese)
                     continue
                 if value is not None:
                     data[field] = value
@@ -444,8 +380,9 @@ class _SourceReader:
                         f"column {get_column_letter(index + 1)}",
                         "this column has values but no header in row 1",
                     )
-            for field, message in cell_problems.items():
-                self.add(rel, record, sheet_label(field), message)
+            for field, (message, chinese) in cell_problems.items():
+                self.add(rel, record, sheet_label(field), message, zh=chinese)
+            first_new = len(self.problems) - len(cell_problems)
             unique = self.claim("catalog", "id", ident, rel, record, sheet_label("id"))
             item = self.validate(
                 CatalogItem,
@@ -457,6 +394,13 @@ class _SourceReader:
                 skip_missing=set(missing),
                 missing_message="empty; this column is required",
             )
+            # Place this row's problems at their cells, for the report's links.
+            for n in range(first_new, len(self.problems)):
+                head = re.split(r"[ .\[]", self.problems[n].field, maxsplit=1)[0]
+                index = columns.get(SHEET_HEADERS.get(head, ""))
+                self.problems[n] = dataclasses.replace(
+                    self.problems[n], row=number, column=get_column_letter(index + 1) if index is not None else ""
+                )
             if item is not None and unique:
                 items.append(item)
                 self.located[("catalog", item.id)] = (rel, record)
@@ -499,6 +443,9 @@ class _SourceReader:
         if self.context.domains is None and problem.message.startswith("unknown domain "):
             return None  # domains.json itself could not be read; that is already reported
         kind = next((k for k, name in SOURCE_NAMES.items() if name == problem.file), None)
+        ref = self.refs.get((kind, problem.record.removeprefix("id="))) if kind else None
+        if ref is not None:
+            return _at_row(ref, problem)
         where = self.located.get((kind, problem.record.removeprefix("id="))) if kind else None
         if where is None:
             return problem
@@ -509,43 +456,140 @@ class _SourceReader:
         return Problem(where[0], where[1], field, problem.message)
 
 
+def _at_row(ref: workbooks.RowRef, problem: Problem) -> Problem:
+    """A cross-record problem about a record read from a workbook, at its row and column."""
+    match = re.fullmatch(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?", problem.field)
+    if match is None:
+        return ref.problem("", problem.message, translate(problem.message))
+    head, index, rest = match.group(1), match.group(2), match.group(3)
+    parts = ref.parts.get(head)
+    if parts is not None and index is not None and int(index) < len(parts):
+        return parts[int(index)].problem(rest or "", problem.message, translate(problem.message))
+    return ref.problem(head, problem.message, translate(problem.message), int(index) if index is not None else None)
+
+
 def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}
     return names.get(type(value), "a number")
 
 
-def read_source_dir(path: str | os.PathLike[str]) -> ContentBundle:
-    """Read and validate a county's source folder; raise SchemaError listing every problem."""
+def _book_present(root: Path, book: Workbook) -> bool:
+    return (root / book.file_name).is_file() or (root / book.name).is_dir()
+
+
+def _open_book(reader: _SourceReader, book: Workbook) -> workbooks._BookReader | None:
+    """The workbook (or CSV folder) if the source has it and it can be read; a problem otherwise."""
+    root = reader.root
+    if (root / book.file_name).is_file() and (root / book.name).is_dir():
+        reader.add(
+            book.name + "/",
+            "",
+            "",
+            f"both {book.file_name} and the folder {book.name}/ exist; keep one of them",
+            zh=f"{book.file_name} 和文件夹 {book.name}/ 都有：只留一个",
+        )
+        return None
+    books = workbooks._BookReader(reader, book)
+    return books if books.load(root) else None
+
+
+def _form(reader: _SourceReader, kind: str, json_rel: str, books: workbooks._BookReader | None, sheet: str) -> str:
+    """Which form of a record type the folder holds: "json", "book", "both" or "none"."""
+    in_book = books is not None and sheet in books.tables
+    in_json = (reader.root / json_rel).is_file()
+    if in_book and in_json:
+        where = books.book.file_name if (reader.root / books.book.file_name).is_file() else f"{books.book.name}/"
+        reader.add(
+            json_rel,
+            "",
+            "",
+            f"the same records are also in {where}; keep one form",
+            zh=f"{where} 里也有这些记录：只留一种形式（工作簿或 {json_rel}）",
+        )
+        return "both"
+    if in_book:
+        table = books.tables[sheet]
+        reader.forms[kind] = f"{table.file} › {table.sheet}" if table.sheet else table.file
+        return "book"
+    if in_json:
+        reader.forms[kind] = json_rel
+        return "json"
+    return "none"
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """A source folder as read: the bundle, which file or sheet each record type came from
+    (``{"guide": "办事指南.xlsx › 事项", "site": "site.json", …}``), and each record's file."""
+
+    bundle: ContentBundle
+    forms: dict[str, str]
+    files: dict[tuple[str, str], str]  # (kind, id) -> file, e.g. ("catalog", "c-1") -> catalog/县级目录.xlsx
+
+
+def read_source(path: str | os.PathLike[str]) -> SourceRead:
+    """Read and validate a county's source folder, saying which form of each record type it read.
+
+    Raise SchemaError listing every problem."""
     root = Path(path)
     if not root.is_dir():
         raise ContentSyncError(f"source folder {str(root)!r} does not exist or is not a folder")
     reader = _SourceReader(root)
+    books = {book.name: _open_book(reader, book) if _book_present(root, book) else None for book in WORKBOOKS_READ}
+    county = books[COUNTY_BOOK.name]
 
     site = None
-    site_data = reader.read_json("site.json", required=True)
-    if site_data is not _FAILED:
-        if isinstance(site_data, dict):
-            site = reader.validate(Site, site_data, "site.json", "")
-        else:
-            reader.add("site.json", "", "", f"expected one JSON object (the Site), got {_json_type(site_data)}")
+    site_data: Any = _FAILED
+    form = _form(reader, "site", "site.json", county, "县")
+    if form == "book":
+        assert county is not None
+        site, site_data = workbooks.read_site(county)
+    elif form in ("json", "none"):
+        site_data = reader.read_json("site.json", required=True)
+        if site_data is not _FAILED:
+            if isinstance(site_data, dict):
+                site = reader.validate(Site, site_data, "site.json", "")
+            else:
+                reader.add("site.json", "", "", f"expected one JSON object (the Site), got {_json_type(site_data)}")
     if site is not None:
         reader.context.allowed_hosts = set(site.qr_allowed_hosts)
     elif isinstance(site_data, dict) and isinstance(site_data.get("qr_allowed_hosts"), list):
         hosts = site_data["qr_allowed_hosts"]
         reader.context.allowed_hosts = {h.strip().lower() for h in hosts if isinstance(h, str)}
 
-    domains = reader.read_records("domains.json", Domain, "domain", required=True, lines=False)
-    if domains is not None:
+    domains: list[Domain] | None = None
+    form = _form(reader, "domains", "domains.json", county, "业务领域")
+    if form == "book":
+        assert county is not None
+        domains = workbooks.read_domains(county)
+    elif form in ("json", "none"):
+        domains = reader.read_records("domains.json", Domain, "domain", required=True, lines=False)
+    if domains is not None and "domain" in reader.raw:
         # Names of every domain record, valid or not, so one bad domain does not echo everywhere.
         reader.context.domains = {
             d["name"].strip() for d in reader.raw["domain"] if isinstance(d, dict) and isinstance(d.get("name"), str)
         }
 
     catalog = reader.read_catalog()
-    guides = reader.read_records("guides.jsonl", Guide, "guide", required=True, lines=True)
-    documents = reader.read_records("documents.jsonl", Document, "document", required=False, lines=True)
-    life_events = reader.read_records("life_events.json", LifeEvent, "life_event", required=False, lines=False)
-    synonyms = reader.read_records("synonyms.json", SynonymGroup, "synonym", required=False, lines=False)
+    reader.forms["catalog"] = "catalog/"
+
+    def records(kind: str, book: Workbook, json_rel: str, model: type[BaseModel], required: bool, lines: bool, read):
+        opened = books[book.name]
+        form = _form(reader, kind, json_rel, opened, book.sheets[0].name)
+        if form == "book":
+            return read(opened)
+        if form == "json" or (form == "none" and required and opened is None):
+            return reader.read_records(json_rel, model, kind, required=required, lines=lines)
+        if form == "none" and required and opened is not None:
+            opened.table(book.sheets[0])  # reports the missing sheet
+        return None
+
+    guides = records("guide", GUIDE_BOOK, "guides.jsonl", Guide, True, True, workbooks.read_guides)
+    documents = records("document", DOCUMENT_BOOK, "documents.jsonl", Document, False, True, workbooks.read_documents)
+    life_events = records(
+        "life_event", LIFE_EVENT_BOOK, "life_events.json", LifeEvent, False, False, workbooks.read_life_events
+    )
+    synonyms = records("synonym", SYNONYM_BOOK, "synonyms.json", SynonymGroup, False, False, workbooks.read_synonyms)
     attachments = reader.read_attachments()
 
     bundle = None
@@ -566,7 +610,15 @@ def read_source_dir(path: str | os.PathLike[str]) -> ContentBundle:
                 reader.problems.append(located)
     if reader.problems or bundle is None:
         raise SchemaError(reader.problems)
-    return bundle
+    return SourceRead(bundle, reader.forms, {key: where[0] for key, where in reader.located.items()})
+
+
+def read_source_dir(path: str | os.PathLike[str]) -> ContentBundle:
+    """Read and validate a county's source folder; raise SchemaError listing every problem."""
+    return read_source(path).bundle
+
+
+WORKBOOKS_READ = (COUNTY_BOOK, GUIDE_BOOK, DOCUMENT_BOOK, LIFE_EVENT_BOOK, SYNONYM_BOOK)
 
 
 # --- writing sheets ----------------------------------------------------------------------

@@ -23,11 +23,11 @@ def sample_dir() -> Path:
 
 
 def need_sample() -> Path:
-    """The sample county's folder, which must hold guides.jsonl and documents.jsonl."""
+    """The sample county's folder, which must hold its guides and documents (as sheets or JSON Lines)."""
     path = sample_dir()
-    assert (path / "guides.jsonl").is_file() and (path / "documents.jsonl").is_file(), (
-        f"the sample county in {path} lacks guides.jsonl or documents.jsonl"
-    )
+    has = [(path / sheets).is_dir() or (path / f"{sheets}.xlsx").is_file() or (path / jsonl).is_file()
+           for sheets, jsonl in (("办事指南", "guides.jsonl"), ("政府信息", "documents.jsonl"))]  # fmt: skip
+    assert all(has), f"the sample county in {path} lacks its guides or its documents"
     return path
 
 

@@ -3,6 +3,7 @@ online form and the printed application notes (申请须知)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 
 from content_sync.errors import SchemaError
+from content_sync.problem_text import chinese
 from content_sync.schema import Site
 from content_sync.sources import read_source_dir
 from kiosk import apply as apply_facts
@@ -55,14 +57,20 @@ def test_a_site_without_an_office_is_published_exactly_as_before():
 def test_an_online_form_off_the_allowlist_is_an_error_naming_file_and_field(tmp_path):
     source = tmp_path / "county"
     shutil.copytree(SAMPLE, source)
-    site = json.loads((source / "site.json").read_text(encoding="utf-8"))
-    site["disclosure_office"]["online_url"] = "https://apply.example.com/form"
-    (source / "site.json").write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
+    sheet = source / "基本信息" / "县.csv"
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("网上申请")] = "https://apply.example.com/form"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([header, row])
     with pytest.raises(SchemaError) as caught:
         read_source_dir(source)
     [problem] = caught.value.problems
-    assert (problem.file, problem.field) == ("site.json", "disclosure_office")
+    assert (problem.file, problem.row, problem.header) == ("基本信息/县.csv", 2, "网上申请")
     assert "'apply.example.com' is not in the site's allowlist" in problem.message
+    where, message = chinese(problem).split(": ")
+    assert where == "基本信息/县.csv › 第 2 行 › 网上申请"
+    assert message == "网址的域名 apply.example.com 不在二维码域名白名单里"
 
 
 def test_the_sample_county_names_its_office():

@@ -28,6 +28,8 @@ def test_validate_prints_a_one_line_summary_and_exits_0(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(write_source(tmp_path))])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
+        "read: site from site.json, domains from domains.json, catalog from catalog/, guides from guides.jsonl, "
+        "documents from documents.jsonl, life events from life_events.json, synonyms from synonyms.json\n"
         "ok: 禾川县 (999101): 1 halls, 2 domains, 2 catalog items, 1 guides, 2 documents, "
         "1 life events, 2 synonym groups, 1 attachments\n"
     )
@@ -44,11 +46,31 @@ def test_validate_prints_each_problem_on_its_own_line_and_exits_3(runner, tmp_pa
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "catalog/县级目录.csv, row 3 (id=c-social-002), field 公开类型 (disclosure_type): "
-        "Input should be '决策', '执行', '管理', '服务' or '结果', got '决定'",
-        "guides.jsonl, line 1 (id=g-social-01), field materials[0].name: Field required",
-        "error: 2 problem(s) in the content",
+        'catalog/县级目录.csv › 第 3 行 › 公开类型: "决定" 不是可选值之一：决策、执行、管理、服务、结果',
+        "guides.jsonl › 第 1 行 › materials[0].name: 必填，不能空着",
+        "错误：内容有 2 个问题 (error: 2 problem(s) in the content)",
     ]
+
+
+def test_validate_json_gives_each_problem_in_english_and_in_chinese(runner, tmp_path):
+    write_source(tmp_path, catalog={SHEET: [catalog_row(), second_row(disclosure_type="决定")]})
+    result = runner.invoke(main, ["validate", "--json", str(tmp_path)])
+    assert result.exit_code == 3
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["file"] == "catalog/县级目录.csv"
+    assert problem["record"] == "row 3 (id=c-social-002)"
+    assert problem["message"] == "Input should be '决策', '执行', '管理', '服务' or '结果', got '决定'"
+    assert (
+        problem["zh"]
+        == 'catalog/县级目录.csv › 第 3 行 › 公开类型: "决定" 不是可选值之一：决策、执行、管理、服务、结果'
+    )
+
+
+def test_validate_json_of_a_valid_folder_says_what_it_read(runner, tmp_path):
+    result = runner.invoke(main, ["validate", "--json", str(write_source(tmp_path))])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["ok"] is True and out["read"]["guide"] == "guides.jsonl" and out["counts"]["guides"] == 1
 
 
 def test_validate_lists_more_than_fifty_problems_in_full(runner, tmp_path):
@@ -57,8 +79,8 @@ def test_validate_lists_more_than_fifty_problems_in_full(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(tmp_path)])
     lines = result.stderr.splitlines()
     assert result.exit_code == 3 and len(lines) == 61
-    assert lines[59].startswith("catalog/县级目录.csv, row 61 (id=c-059), field 公开状态 (status): ")
-    assert lines[-1] == "error: 60 problem(s) in the content"
+    assert lines[59].startswith("catalog/县级目录.csv › 第 61 行 › 公开状态: ")
+    assert lines[-1] == "错误：内容有 60 个问题 (error: 60 problem(s) in the content)"
 
 
 def test_validate_of_a_missing_folder_is_a_clear_error(runner, tmp_path):
@@ -147,7 +169,7 @@ def test_the_module_runs_as_a_real_process(tmp_path):
         [sys.executable, "-c", code, "validate", str(source)], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert done.returncode == 3
-    assert done.stderr.splitlines()[-1] == "error: 1 problem(s) in the content"
+    assert done.stderr.splitlines()[-1] == "错误：内容有 1 个问题 (error: 1 problem(s) in the content)"
     assert "Traceback" not in done.stderr
 
 

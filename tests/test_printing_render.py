@@ -11,16 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFont
 
-from content_sync.schema import Guide, Material
+from content_sync.schema import Material
 from kiosk.printing import fonts, render
 from kiosk.printing.linebreak import CLOSING, OPENING, wrap
 from kiosk.printing.slip import build_slip, material_details, time_limit
 
-from .factories import make_bundle, make_guide, make_site
+from .factories import make_bundle, make_guide
 from .printing_fixtures import read_qr
 
 PRINTED_AT = dt.datetime(2026, 3, 2, 10, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-SAMPLE_GUIDES = Path(__file__).resolve().parent.parent / "demo" / "county" / "guides.jsonl"
+SAMPLE_COUNTY = Path(__file__).resolve().parent.parent / "demo" / "county"
 
 
 def _font(size: int = 24) -> ImageFont.FreeTypeFont:
@@ -215,17 +215,11 @@ def _all_texts(slip) -> str:
 
 
 def _sample_guides():
-    """The sample county's guides and site; until site.json lands, its guides with the test site."""
-    county = SAMPLE_GUIDES.parent
-    if (county / "site.json").is_file():
-        from content_sync.sources import read_source_dir
+    """The sample county's guides and site."""
+    from content_sync.sources import read_source_dir
 
-        bundle = read_source_dir(county)
-        return bundle.guides, bundle.site
-    lines = SAMPLE_GUIDES.read_text(encoding="utf-8").splitlines()
-    guides = [Guide.model_validate_json(line) for line in lines if line.strip()]
-    site = make_site().model_copy(update={"qr_allowed_hosts": ["hechuan.gov.example", "zwfw.province.gov.example"]})
-    return guides, site
+    bundle = read_source_dir(SAMPLE_COUNTY)
+    return bundle.guides, bundle.site
 
 
 def test_every_character_of_the_slip_has_a_glyph():

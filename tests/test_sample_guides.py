@@ -1,12 +1,13 @@
 """The sample county's service guides and life events: valid, complete, and consistent with each other.
 
-The files are read directly (JSON Lines parsed here) so that these checks do not depend on the
-source reader; the pydantic models are the single definition of a valid record.
+The guides are kept as the county's staff keep them, in the sheets of demo/county/办事指南/
+(事项, 材料, 流程); these tests check what the guides say, read by the project's reader (whose
+own rules are tested in tests/test_workbooks.py).
 """
 
 from __future__ import annotations
 
-import json
+import csv
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,12 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from content_sync.schema import Domain, Guide, LifeEvent, ValidationContext
-from demo.authoring import build_guides
+from content_sync.bundle import ContentBundle
+from content_sync.schema import Domain, Guide, LifeEvent
+from content_sync.sources import read_source_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = ROOT / "demo" / "county"
-INDEX = ROOT / "demo" / "authoring" / "guide_index.json"
 
 # From the sample county's description (docs/content-format.md): its hosts and halls.
 ALLOWED_HOSTS = {"hechuan.gov.example", "zwfw.province.gov.example"}
@@ -28,41 +29,28 @@ ONLINE_BASE = "https://zwfw.province.gov.example/item/"
 
 
 @pytest.fixture(scope="module")
-def domains() -> list[Domain]:
-    raw = json.loads((COUNTY / "domains.json").read_text(encoding="utf-8"))
-    return [Domain.model_validate(d) for d in raw]
+def bundle() -> ContentBundle:
+    return read_source_dir(COUNTY)
 
 
 @pytest.fixture(scope="module")
-def context(domains: list[Domain]) -> ValidationContext:
-    return ValidationContext(domains={d.name for d in domains}, allowed_hosts=set(ALLOWED_HOSTS))
+def domains(bundle: ContentBundle) -> list[Domain]:
+    return bundle.domains
 
 
 @pytest.fixture(scope="module")
-def raw_guides() -> list[dict]:
-    lines = (COUNTY / "guides.jsonl").read_text(encoding="utf-8").splitlines()
-    records = []
-    for number, line in enumerate(lines, 1):
-        assert line.strip(), f"guides.jsonl, line {number}: empty line"
-        records.append(json.loads(line))
-    return records
+def guides(bundle: ContentBundle) -> list[Guide]:
+    return bundle.guides
 
 
 @pytest.fixture(scope="module")
-def guides(raw_guides: list[dict], context: ValidationContext) -> list[Guide]:
-    parsed = []
-    for number, record in enumerate(raw_guides, 1):
-        try:
-            parsed.append(Guide.model_validate(record, context=context))
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            pytest.fail(f"guides.jsonl, line {number} (id={record.get('id')}): {exc}")
-    return parsed
+def life_events(bundle: ContentBundle) -> list[LifeEvent]:
+    return bundle.life_events
 
 
-@pytest.fixture(scope="module")
-def life_events() -> list[LifeEvent]:
-    raw = json.loads((COUNTY / "life_events.json").read_text(encoding="utf-8"))
-    return [LifeEvent.model_validate(e) for e in raw]
+def sheet(name: str) -> list[dict[str, str]]:
+    with (COUNTY / "办事指南" / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def test_sample_has_at_least_150_guides_in_at_least_15_domains(guides: list[Guide]) -> None:
@@ -128,14 +116,17 @@ def test_some_services_are_same_day_and_some_charge_a_fee(guides: list[Guide]) -
     assert charged and all(g.fee_basis for g in charged)
 
 
-def test_index_matches_the_guides(guides: list[Guide]) -> None:
-    index = json.loads(INDEX.read_text(encoding="utf-8"))
-    by_id = {g.id: g for g in guides}
-    assert sorted(e["id"] for e in index) == sorted(by_id)
-    for entry in index:
-        guide = by_id[entry["id"]]
-        for key in ("name", "domain", "department", "item_code", "item_type"):
-            assert getattr(guide, key) == entry[key], (entry["id"], key)
+def test_material_and_step_rows_name_their_guide_by_id_and_name(guides: list[Guide]) -> None:
+    names = {g.id: g.name for g in guides}
+    for part in ("材料", "流程"):
+        rows = sheet(part)
+        assert rows
+        for number, row in enumerate(rows, start=2):
+            assert names.get(row["编号"]) == row["事项名称"], (part, number)
+        # The rows of one guide stay together, in the order of the guides.
+        order = [row["编号"] for row in rows]
+        runs = [gid for n, gid in enumerate(order) if n == 0 or order[n - 1] != gid]
+        assert runs == [g.id for g in guides], part
 
 
 def test_at_least_12_valid_life_events_list_existing_guides(life_events: list[LifeEvent], guides: list[Guide]) -> None:
@@ -146,20 +137,3 @@ def test_at_least_12_valid_life_events_list_existing_guides(life_events: list[Li
         assert event.id.startswith("e-"), event.id
         assert len(event.guide_ids) >= 3, event.id
         assert set(event.guide_ids) <= known, event.id
-
-
-def test_written_files_are_what_the_authoring_script_builds() -> None:
-    assert build_guides.main(["--check"]) == 0
-
-
-def test_build_names_the_guide_whose_department_is_unknown() -> None:
-    entry = dict(build_guides.load_index()[0], department="禾川县不存在的局")
-    part = build_guides.authored_parts()[entry["id"]]
-    with pytest.raises(build_guides.BuildError, match=rf"^{entry['id']}: department '禾川县不存在的局'"):
-        build_guides.assemble(entry, part)
-
-
-def test_build_refuses_a_guide_missing_from_the_index() -> None:
-    index = build_guides.load_index()[1:]
-    with pytest.raises(build_guides.BuildError, match=r"guides not in guide_index.json: g-affordable-01$"):
-        build_guides.build(index)

@@ -26,7 +26,7 @@ from tests.county_source import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo" / "county"
-REQUIRED_DEMO_FILES = ["site.json", "domains.json", "guides.jsonl", "catalog"]
+REQUIRED_DEMO_FILES = ["基本信息", "办事指南", "政府信息", "catalog"]
 
 
 def problems_of(root: Path) -> list[Problem]:
@@ -139,6 +139,8 @@ def test_xlsx_cells_typed_by_excel_are_converted(tmp_path):
         ("2024/3/5", dt.date(2024, 3, 5)),
         (" 2024-03-05 ", dt.date(2024, 3, 5)),
         ("2024/3/5 0:00", dt.date(2024, 3, 5)),
+        ("2024.03.05", dt.date(2024, 3, 5)),
+        ("2024年3月5日", dt.date(2024, 3, 5)),
     ],
 )
 def test_date_text_in_csv_cells_is_accepted(tmp_path, cell, expected):
