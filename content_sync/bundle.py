@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Problem, SchemaError
-from .schema import CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup, check_url
+from .schema import ApplicationStatus, CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup, check_url
 
 
 @dataclass
@@ -27,6 +27,8 @@ class ContentBundle:
     life_events: list[LifeEvent] = field(default_factory=list)
     synonyms: list[SynonymGroup] = field(default_factory=list)
     attachments: dict[str, bytes] = field(default_factory=dict)
+    # Progress of applications taken at the terminals (hashes only); not counted in `counts`.
+    application_status: list[ApplicationStatus] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
