@@ -60,6 +60,14 @@ SETTINGS: list[Setting] = [
     Setting("PRINT_LIMIT_PER_SESSION", 3, "Slips one citizen may print before the idle reset."),
     Setting("PRINT_LIMIT_PER_MINUTE", 6, "Slips the terminal prints per minute at most."),
     Setting("FONT_PATH", "", "CJK font for slips; empty: search the usual Noto Sans CJK SC locations."),
+    # --- applications and questions taken at the terminal
+    Setting(
+        "INTAKE_URL", "", "Base URL of the disclosure office's intake service, e.g. https://www.x.gov.cn/kiosk-intake/"
+    ),
+    Setting("INTAKE_TOKEN", "", "This terminal's token for the intake service (content-sync intake add-terminal)."),
+    Setting("INTAKE_TIMEOUT_SECONDS", 30, "Socket timeout for each upload to the intake service."),
+    Setting("OUTBOX_CAPACITY", 2000, "Most sealed items the outbox keeps; when full, the forms are closed."),
+    Setting("OUTBOX_MIN_FREE_MB", 64, "Free space DATA_DIR must keep; below it the forms are closed."),
     # --- operators
     Setting("ADMIN_PIN_HASH", "", "Hash of the operator PIN (kiosk set-pin writes it); empty: panel disabled."),
     Setting("ADMIN_SESSION_MINUTES", 15, "Operator sessions end after this many idle minutes."),
