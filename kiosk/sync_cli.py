@@ -55,15 +55,21 @@ def _fail(exc: ContentSyncError, as_json: bool = False) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def sync(state: AppState, as_json: bool) -> None:
-    """Fetch the county's signed content, verify it, and switch to it if it changed."""
+    """Send waiting applications, then fetch the county's signed content, verify it, and switch to
+    it if it changed (so a status the office set yesterday shows today)."""
+    from .applications.commands import describe, run_upload
+
     config = state.app.config
+    uploaded = run_upload(config)
+    if not as_json and uploaded.outcome != "nothing":
+        click.echo(describe(uploaded), err=uploaded.error is not None)
     try:
         result = run_sync(Path(config["DATA_DIR"]), sync_settings(config))
     except ContentSyncError as exc:
         _fail(exc, as_json)
         return
     if as_json:
-        click.echo(json.dumps({"ok": True, **result.__dict__}, ensure_ascii=False))
+        click.echo(json.dumps({"ok": True, **result.__dict__, "upload": uploaded.__dict__}, ensure_ascii=False))
     elif result.outcome == "unchanged":
         click.echo(f"unchanged: release {result.release_id} is current ({result.bytes_downloaded} bytes checked)")
     else:
