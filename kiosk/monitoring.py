@@ -38,6 +38,8 @@ PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
 SUCCESSFUL_SYNC = ("updated", "unchanged")
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+# Sealed applications waiting longer than this are a problem (the alert rule says the same).
+OUTBOX_WAIT_SECONDS = 86400
 # Printer states an operator must act on.
 PRINTER_PROBLEMS = {"paper_out", "offline"}
 
@@ -70,6 +72,7 @@ class TerminalStatus:
     printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
     printer_detail: str | None = None
     printer_checked_at: str | None = None
+    outbox: dict[str, Any] | None = None  # kiosk.applications.outbox.OutboxStatus.as_dict()
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -100,6 +103,7 @@ def terminal_status(
     stale_days: int,
     now: dt.datetime | None = None,
     printer_configured: bool = True,
+    outbox_capacity: int = 2000,
 ) -> TerminalStatus:
     """Read the release manifest and the state tables into one TerminalStatus."""
     now = now or dt.datetime.now(dt.UTC)
@@ -138,6 +142,14 @@ def terminal_status(
         status.problems.append("content_stale")
     if status.last_sync and status.last_sync["outcome"] == "failed":
         status.problems.append("last_sync_failed")
+    from .applications import outbox
+
+    waiting = outbox.status(conn, outbox_capacity, now)
+    status.outbox = waiting.as_dict()
+    if waiting.full:
+        status.problems.append("outbox_full")
+    if waiting.oldest_age_seconds is not None and waiting.oldest_age_seconds > OUTBOX_WAIT_SECONDS:
+        status.problems.append("outbox_waiting")
 
     if not printer_configured:
         # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
@@ -164,6 +176,7 @@ def status_for_app(app: Flask, now: dt.datetime | None = None) -> TerminalStatus
             int(app.config["CONTENT_STALE_DAYS"]),
             now,
             printer_configured=app.config["PRINTER"] != "none",
+            outbox_capacity=int(app.config["OUTBOX_CAPACITY"]),
         )
     finally:
         conn.close()
@@ -191,6 +204,7 @@ class KioskCollector(Collector):
                 conn,
                 int(self._app.config["CONTENT_STALE_DAYS"]),
                 printer_configured=self._app.config["PRINTER"] != "none",
+                outbox_capacity=int(self._app.config["OUTBOX_CAPACITY"]),
             )
             searches, without_result = stats.search_totals(conn)
             slips_printed, test_slips_printed = stats.slips_printed_total(conn)
@@ -266,6 +280,31 @@ class KioskCollector(Collector):
             "kiosk_test_slips_printed", "Operators' test slips printed successfully.", value=test_slips_printed
         )
 
+        box = status.outbox or {}
+        yield GaugeMetricFamily(
+            "kiosk_outbox_items", "Sealed applications and questions waiting to be uploaded.", value=box.get("count", 0)
+        )
+        yield GaugeMetricFamily(
+            "kiosk_outbox_oldest_age_seconds",
+            "Age of the oldest item waiting in the outbox (0 when it is empty).",
+            value=box.get("oldest_age_seconds") or 0,
+        )
+        yield GaugeMetricFamily("kiosk_outbox_capacity", "OUTBOX_CAPACITY.", value=box.get("capacity", 0))
+        yield GaugeMetricFamily(
+            "kiosk_outbox_full", "1 if the outbox is full and the forms are closed.", value=1 if box.get("full") else 0
+        )
+        last_upload = box.get("last_upload")
+        if last_upload:
+            yield GaugeMetricFamily(
+                "kiosk_last_upload_timestamp_seconds",
+                "When the most recent upload of the outbox started.",
+                value=_timestamp(last_upload["started_at"]),
+            )
+            yield GaugeMetricFamily(
+                "kiosk_last_upload_success",
+                "1 if the most recent upload sent everything it tried (or found nothing to send).",
+                value=1 if last_upload["outcome"] in ("sent", "nothing") else 0,
+            )
         yield GaugeMetricFamily(
             "kiosk_printer_configured",
             "1 if the terminal has a printer (PRINTER is not none).",

@@ -108,8 +108,16 @@ def status(state: AppState, as_json: bool) -> None:
 
     Exits NO_CONTENT_EXIT (3) when the terminal has no release yet, so that scripts can tell.
     """
+    from .applications import outbox
+    from .state_db import open_state
+
     config = state.app.config
     report = status_report(Path(config["DATA_DIR"]), float(config["CONTENT_STALE_DAYS"]))
+    conn = open_state(state.app)
+    try:
+        report["outbox"] = outbox.status(conn, int(config["OUTBOX_CAPACITY"])).as_dict()
+    finally:
+        conn.close()
     has_content = report["active_release"] is not None
     if not has_content:
         report["content_age_hours"] = None  # no content, so no age (even if a sync once succeeded)
@@ -135,5 +143,13 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo(f"last sync: {last['started_at']} {last['outcome']}{detail}")
     else:
         click.echo("last sync: never")
+    box = report["outbox"]
+    age = f", oldest waiting {box['oldest_age_seconds'] / 3600:.1f} h" if box["oldest_age_seconds"] is not None else ""
+    full = " (FULL: the forms are closed)" if box["full"] else ""
+    click.echo(f"outbox: {box['count']} of {box['capacity']} sealed items waiting{age}{full}")
+    if box["last_upload"]:
+        upload = box["last_upload"]
+        detail = f" - {upload['error']}" if upload["error"] else ""
+        click.echo(f"last upload: {upload['started_at']} {upload['outcome']}, {upload['sent']} sent{detail}")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)

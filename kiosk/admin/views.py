@@ -30,7 +30,7 @@ from ..state_db import get_state
 from . import auth, bp, store
 from .jobs import JobRunning, get_jobs
 
-SECRET_SETTINGS = {"SECRET_KEY", "ADMIN_PIN_HASH"}
+SECRET_SETTINGS = {"SECRET_KEY", "ADMIN_PIN_HASH", "INTAKE_TOKEN"}
 PUBLIC_ENDPOINTS = {"admin.login"}
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 
@@ -50,6 +50,8 @@ PROBLEM_LABELS = {
     "last_sync_failed": "最近一次同步失败",
     "printer_paper_out": "打印机缺纸",
     "printer_offline": "打印机离线",
+    "outbox_full": "待上传的申请已达上限，查询机暂停接收申请（请检查与政务公开办受理服务的网络和令牌）",
+    "outbox_waiting": "有申请等待上传超过一天（请检查与政务公开办受理服务的网络和令牌）",
 }
 ACTION_LABELS = {"sync": "同步", "rollback": "回退", "print-test": "打印测试页", "printer-status": "检查打印机"}
 
@@ -169,7 +171,11 @@ def logout():
 def _status() -> monitoring.TerminalStatus:
     config = current_app.config
     return monitoring.terminal_status(
-        config["DATA_DIR"], _state(), int(config["CONTENT_STALE_DAYS"]), printer_configured=config["PRINTER"] != "none"
+        config["DATA_DIR"],
+        _state(),
+        int(config["CONTENT_STALE_DAYS"]),
+        printer_configured=config["PRINTER"] != "none",
+        outbox_capacity=int(config["OUTBOX_CAPACITY"]),
     )
 
 

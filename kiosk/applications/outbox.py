@@ -205,8 +205,10 @@ def _attempt(conn: sqlite3.Connection, successful: bool) -> dict | None:
 
 
 def status(conn: sqlite3.Connection, capacity: int, at: dt.datetime | None = None) -> OutboxStatus:
-    migrate(conn)
+    """Read-only: a terminal that never took an application reports an empty outbox."""
     moment = at or now()
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone():
+        return OutboxStatus(0, None, None, capacity, None, None)
     total, oldest = conn.execute("SELECT count(*), min(created_at) FROM outbox").fetchone()
     age = None
     if oldest:
