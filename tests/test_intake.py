@@ -266,3 +266,19 @@ def test_cli_list_show_and_status(tmp_path):
     assert "需补正" in shown.output and "王秀英" in shown.output
     bad = runner.invoke(main, ["intake", "status", "--store", str(store_dir), "123456789012", "已受理"])
     assert bad.exit_code == 2 and "is not a tracking code" in bad.output
+
+
+def test_publish_with_intake_signs_the_status_list_into_the_release(tmp_path):
+    from content_sync import keys as signing_keys
+    from content_sync.sample import sample_source_dir
+
+    store = Store(tmp_path / "store", clock=fixed_clock(RECEIVED))
+    store.put("a" * 32, "t1", codes.status_hash("381720465593"), b"x" * envelope.MIN_SEALED)
+    signing_keys.generate_keys(tmp_path / "keys")
+    args = [str(sample_source_dir()), str(tmp_path / "repo"), "--keys", str(tmp_path / "keys")]
+    result = CliRunner().invoke(main, ["publish", *args, "--intake", str(tmp_path / "store"), "--json"])
+    assert result.exit_code == 0, result.output
+    [target] = (tmp_path / "repo" / "targets").glob("*.application_status.json")
+    assert json.loads(target.read_bytes()) == [
+        {"code_hash": codes.status_hash("381720465593"), "on_date": "2026-06-01", "status": "已收到"}
+    ]
