@@ -19,13 +19,12 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from ..config import DEFAULTS
 from . import lexicon
 from .candidates import Candidates, CountyWords, county_words_from_maps
 from .zinnia import Recognizer, ZinniaError
 
 log = logging.getLogger(__name__)
-
-from ..config import DEFAULTS
 
 DEFAULT_MODEL = DEFAULTS["HANDWRITING_MODEL"]
 

@@ -160,7 +160,8 @@ class CountyWords:
         items: list[CountyWord] = []
         seen: set[str] = set()
         for order, (word, syl) in enumerate(ranked):
-            if word in seen or len(word) < 2 or len(syl) != len(word) or not all(s.isascii() and s.isalpha() for s in syl):
+            readable = len(syl) == len(word) and all(s.isascii() and s.isalpha() for s in syl)
+            if word in seen or len(word) < 2 or not readable:
                 continue
             seen.add(word)
             w = CountyWord(word, tuple(syl), "".join(s[0] for s in syl), order)

@@ -27,4 +27,5 @@ def ime_build(state: AppState, force: bool) -> None:
     if info.build_seconds is None:
         click.echo(f"{info.path}: already built ({info.bytes / 1e6:.1f} MB)")
     else:
-        click.echo(f"{info.path}: {info.entries} entries, {info.bytes / 1e6:.1f} MB, built in {info.build_seconds:.1f} s")
+        size = info.bytes / 1e6
+        click.echo(f"{info.path}: {info.entries} entries, {size:.1f} MB, built in {info.build_seconds:.1f} s")

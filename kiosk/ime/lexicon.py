@@ -118,7 +118,8 @@ def build(path: Path) -> LexiconInfo:
         )
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)", _rows())
-        syllables = sorted({r[0] for r in conn.execute("SELECT syllables FROM entries WHERE instr(syllables, ' ') = 0")})
+        single = conn.execute("SELECT DISTINCT syllables FROM entries WHERE instr(syllables, ' ') = 0")
+        syllables = sorted(r[0] for r in single)
         conn.execute("INSERT INTO meta VALUES ('syllables', ?)", (" ".join(syllables),))
         conn.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT_VERSION),))
         conn.commit()
@@ -173,18 +174,29 @@ class Lexicon:
         """(word, syllables, freq) with exactly these initials whose syllables start with
         `prefix` (or are `prefix`, if exact), most frequent first."""
         if exact:
-            sql = "SELECT word, syllables, freq FROM entries WHERE initials = ? AND syllables = ? ORDER BY freq DESC LIMIT ?"
+            sql = (
+                "SELECT word, syllables, freq FROM entries WHERE initials = ? AND syllables = ?"
+                " ORDER BY freq DESC LIMIT ?"
+            )
             return self._conn().execute(sql, (initials, prefix, limit)).fetchall()
-        return self._conn().execute(
-            "SELECT word, syllables, freq FROM entries WHERE initials = ? AND syllables >= ? AND syllables < ?"
-            " ORDER BY freq DESC LIMIT ?",
-            (initials, prefix, prefix + "\x7f", limit),
-        ).fetchall()
+        return (
+            self._conn()
+            .execute(
+                "SELECT word, syllables, freq FROM entries WHERE initials = ? AND syllables >= ? AND syllables < ?"
+                " ORDER BY freq DESC LIMIT ?",
+                (initials, prefix, prefix + "\x7f", limit),
+            )
+            .fetchall()
+        )
 
     def longer_words(self, initials: str, prefix: str, limit: int) -> list[tuple[str, str, int]]:
         """Words with more syllables than `initials` has letters, starting the same way."""
-        return self._conn().execute(
-            "SELECT word, syllables, freq FROM entries WHERE initials > ? AND initials < ?"
-            " AND syllables >= ? AND syllables < ? ORDER BY freq DESC LIMIT ?",
-            (initials, initials + "\x7f", prefix, prefix + "\x7f", limit),
-        ).fetchall()
+        return (
+            self._conn()
+            .execute(
+                "SELECT word, syllables, freq FROM entries WHERE initials > ? AND initials < ?"
+                " AND syllables >= ? AND syllables < ? ORDER BY freq DESC LIMIT ?",
+                (initials, initials + "\x7f", prefix, prefix + "\x7f", limit),
+            )
+            .fetchall()
+        )
