@@ -149,9 +149,7 @@ def test_what_is_not_pinyin_is_an_input_error(raw):
 def ime_client(data_dir, tmp_path, pinyin_table):  # noqa: F811
     cache = tmp_path / "cache"
     seed_cache(cache, pinyin_table)
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(cache), "WTF_CSRF_ENABLED": False}
-    )
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(cache), "WTF_CSRF_ENABLED": False})
     return app, app.test_client()
 
 

@@ -41,7 +41,7 @@ class ImeService:
         self._lexicon: lexicon.Lexicon | None = None
         self._building: threading.Thread | None = None
         self._build_error: str | None = None
-        self._county: OrderedDict[str, CountyWords] = OrderedDict()
+        self._county: OrderedDict[str, Candidates] = OrderedDict()
         self._recognizer: Recognizer | None = None
         self._recognizer_error: str | None = None
 
@@ -73,21 +73,24 @@ class ImeService:
             self._build_error = f"building the pinyin table failed: {exc}"
 
     def candidates(self, release_key: str | None, ini_map) -> Candidates:
-        """Candidates over the general table and the county words of this release."""
+        """Candidates over the general table and the county words of this release (kept for the
+        last two releases, so a switch never rebuilds the one in use)."""
         table = self.lexicon()
-        county = CountyWords(())
-        if release_key is not None and ini_map is not None:
-            with self._lock:
-                county = self._county.get(release_key)
-            if county is None:
+        key = release_key if ini_map is not None else None
+        with self._lock:
+            found = self._county.get(key or "")
+        if found is None:
+            county = CountyWords(())
+            if key is not None:
                 from content_sync.search_index import analysis
 
                 county = county_words_from_maps(ini_map, analysis.syllables)
-                with self._lock:
-                    self._county[release_key] = county
-                    while len(self._county) > 2:
-                        self._county.popitem(last=False)
-        return Candidates(table, county)
+            found = Candidates(table, county)
+            with self._lock:
+                self._county[key or ""] = found
+                while len(self._county) > 3:
+                    self._county.popitem(last=False)
+        return found
 
     # --- handwriting
     def recognizer(self) -> Recognizer:

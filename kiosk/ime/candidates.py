@@ -17,6 +17,7 @@ leaves the other letters to be typed on (`consumed` says how many letters a cand
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -215,7 +216,10 @@ class Candidates:
 
     def lookup(self, raw: object) -> list[Candidate]:
         """All candidates for the input (at most MAX_CANDIDATES), in the order they are shown."""
-        text = clean(raw)
+        return list(self._lookup(clean(raw)))
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  (one Candidates per release, kept by the service)
+    def _lookup(self, text: str) -> tuple[Candidate, ...]:
         cuts = segment(text, self.syllables, self.prefixes)
         if not cuts:
             return []
@@ -260,7 +264,7 @@ class Candidates:
                 add(w.word, consumed)
             for w, _f in self._full(head, PARTIAL_LIMIT):
                 add(w, consumed)
-        return list(out.values())
+        return tuple(out.values())
 
     def page(self, raw: object, page: int = 0, size: int = PAGE_SIZE_DEFAULT) -> Page:
         """One page of candidates; a page past the end gives the last one."""
