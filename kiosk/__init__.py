@@ -90,6 +90,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .search import views as search_views
 
     app.register_blueprint(search_views.bp)
+    from .ime import views as ime_views
+
+    ime_views.init_app(app)
     from . import applications
 
     applications.init_app(app)

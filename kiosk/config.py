@@ -45,6 +45,12 @@ SETTINGS: list[Setting] = [
     # --- search
     Setting("SEARCH_LIMIT", 30, "Most results a search returns."),
     Setting("SEARCH_LOG_RETENTION_DAYS", 180, "Days the anonymous query log is kept; 0 keeps it forever."),
+    # --- Chinese input
+    Setting(
+        "HANDWRITING_MODEL",
+        "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model",
+        "Zinnia model for handwriting input (Debian tegaki-zinnia-simplified-chinese); missing: the pad is disabled.",
+    ),
     # --- printing
     Setting("PRINTER", "file", "Printer backend: file, usb, network, serial, cups or none."),
     Setting("PRINTER_DOTS", 576, "Printable width in dots: 384 for 58 mm paper, 576 for 80 mm."),

@@ -27,16 +27,16 @@ class Field:
     choices: tuple[str, ...] = ()
     optional: bool = False
     organisation_only: bool = False
-    keyboard: str = "text"  # which keys the on-screen keyboard offers: text, digits, id
+    keyboard: str = "text"  # the on-screen keyboard: "text" (pinyin, handwriting, letters) or "digits"
 
 
 APPLICATION_FIELDS = (
     Field("applicant_kind", "申请人", 20, choices=APPLICANT_KINDS),
     Field("org_name", "单位名称", 100, "营业执照上的名称", organisation_only=True),
-    Field("credit_code", "统一社会信用代码", 18, "营业执照上的 18 位代码", organisation_only=True, keyboard="id"),
+    Field("credit_code", "统一社会信用代码", 18, "营业执照上的 18 位代码", organisation_only=True, keyboard="text"),
     Field("name", "姓名", 40, "以单位名义申请的，填经办人姓名"),
     Field("id_kind", "证件类型", 20, choices=ID_KINDS),
-    Field("id_number", "证件号码", 30, "身份证号码 18 位，最后一位可能是 X", keyboard="id"),
+    Field("id_number", "证件号码", 30, "身份证号码 18 位，最后一位可能是 X", keyboard="text"),
     Field("phone", "联系电话", 20, "手机号码，或带区号的固定电话", keyboard="digits"),
     Field("address", "通信地址", 120, "能收到信的地址"),
     Field("email", "电子邮箱", 80, "没有可以不填", optional=True),

@@ -526,9 +526,20 @@ class SearchEngine:
             order = (start, key != p, rank)
             if n not in best or order < best[n][0]:
                 best[n] = (order, rid, kind, title)
-        chosen = sorted(best.values())[:limit]
+        # One line per title: a guide and its catalog row share a name; the citizen sees it once,
+        # and it opens the guide (what they can act on).
+        by_title: dict[str, tuple] = {}
+        for entry in sorted(best.values()):
+            title = analysis.normalize(entry[3])
+            held = by_title.get(title)
+            if held is None or SUGGEST_KIND_PREFERENCE.get(entry[2], 9) < SUGGEST_KIND_PREFERENCE.get(held[2], 9):
+                by_title[title] = entry if held is None else (held[0], *entry[1:])
+        chosen = sorted(by_title.values())[:limit]
         marker = _Highlighter([p] if analysis.is_han(p) else [])
         return [Suggestion(rid, kind, title, marker.mark(title)) for _o, rid, kind, title in chosen]
+
+
+SUGGEST_KIND_PREFERENCE = {"guide": 0, "life_event": 1, "catalog": 2, "document": 3}
 
 
 def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:

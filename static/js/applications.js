@@ -1,18 +1,7 @@
-/* The application and question forms: the on-screen keyboard types into the field last touched,
-   and the organisation's fields show only when 法人或者其他组织 is chosen. No inline script. */
+/* The application form: the organisation's fields show only when 法人或者其他组织 is chosen.
+   (The on-screen keyboard for every field is static/js/ime.js: fields carry data-ime.) */
 (function () {
   "use strict";
-
-  document.addEventListener("focusin", function (event) {
-    var field = event.target;
-    if (!field.matches || !field.matches(".apply-form input[id], .apply-form textarea[id]")) {
-      return;
-    }
-    var boards = document.querySelectorAll(".apply-keyboard[data-keyboard]");
-    for (var i = 0; i < boards.length; i++) {
-      boards[i].setAttribute("data-for", field.id);
-    }
-  });
 
   function showOrganisation() {
     var chosen = document.querySelector('.apply-form input[name="applicant_kind"]:checked');
