@@ -94,7 +94,8 @@ def _check_open(title: str):
 def _render_form(kind: str, values: dict, errors: dict, step: str = "form"):
     fields = forms.APPLICATION_FIELDS if kind == "application" else forms.QUESTION_FIELDS
     template = "applications/form.html" if step == "form" else "applications/review.html"
-    status = 422 if errors else 200
+    # A page with field errors is an ordinary page (200): the kiosk's browser reports any 4xx
+    # document as a console error, and the citizen only needs the sentences next to the fields.
     return render_template(
         template,
         kind=kind,
@@ -105,7 +106,7 @@ def _render_form(kind: str, values: dict, errors: dict, step: str = "form"):
         action=url_for("applications.application" if kind == "application" else "applications.question"),
         title="政府信息公开申请" if kind == "application" else "办事咨询",
         crumbs=_crumbs(),
-    ), status
+    )
 
 
 def _form_data() -> dict[str, str]:
@@ -225,4 +226,4 @@ def track():
         grouped=codes.grouped(result.code) if result and result.code else "",
         title="查询申请进度",
         crumbs=_crumbs(("查询申请进度", url_for("applications.track"))),
-    ), (200 if result is None or result.code else 422)
+    )
