@@ -11,6 +11,7 @@ the newest year the installed package knows is an error, never a guess.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +28,18 @@ REPLY_WORKING_DAYS = 20
 EXTENSION_WORKING_DAYS = 20
 
 
+@functools.cache
 def newest_calendar_year() -> int:
     """The last year whose holidays the installed chinese-calendar knows."""
     return max(d.year for d in (*_calendar_data.holidays, *_calendar_data.workdays))
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_workday(day: dt.date) -> bool:
+    return chinese_calendar.is_workday(day)
+
+
+@functools.lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The `days`-th working day after `start` (the day of receipt itself does not count)."""
     newest = newest_calendar_year()
@@ -44,7 +52,7 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
                 f"knows holidays only up to {newest}: upgrade it (pip install -U chinese-calendar) once the "
                 "State Council has published that year's schedule"
             )
-        if chinese_calendar.is_workday(day):
+        if _is_workday(day):
             counted += 1
     return day
 
