@@ -369,7 +369,7 @@ def publish_source_dir(
     settings: PublishSettings | None = None,
     intake_store: Path | None = None,
 ) -> PublishResult:
-    """Read and validate a county's source folder (SOURCE_FORMAT.md), then publish it; with
+    """Read and validate a county's source folder (docs/content-format.md), then publish it; with
     `intake_store`, the progress of the applications in that store goes out with it."""
     from .sources import read_source_dir
 

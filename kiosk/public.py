@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -29,6 +28,7 @@ from content_sync.schema import DocumentKind
 
 from . import apply as apply_facts
 from . import feedback
+from .config import current_settings
 from .content import Page
 from .errors import render_error
 
@@ -68,18 +68,18 @@ def _layout_context() -> dict:
         "elder": bool(session.get("elder")),
         "now": now,
         "today_text": f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}",
-        "idle_timeout": current_app.config["IDLE_TIMEOUT_SECONDS"],
-        "idle_countdown": current_app.config["IDLE_COUNTDOWN_SECONDS"],
+        "idle_timeout": current_settings().IDLE_TIMEOUT_SECONDS,
+        "idle_countdown": current_settings().IDLE_COUNTDOWN_SECONDS,
         "hall": None,
         "release": None,
     }
     if release is not None:
-        context.update(hall=release.hall(current_app.config["HALL_ID"]), release=release)
+        context.update(hall=release.hall(current_settings().HALL_ID), release=release)
     return context
 
 
 def _page_size() -> int:
-    return int(current_app.config["PAGE_SIZE"])
+    return current_settings().PAGE_SIZE
 
 
 def _check_id(value: str) -> str:

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from kiosk import stats
+from kiosk.search import querylog
 
 from .ops_fixtures import recorded_state
 
@@ -88,10 +89,10 @@ def test_masked_queries_are_counted_together(conn):
 
 
 def test_phone_and_id_numbers_typed_into_search_are_masked():
-    assert stats.redact_query("13912345678 低保") == "＊" * 11 + " 低保"
-    assert stats.redact_query("11010519491231002X") == "＊" * 18
-    assert stats.redact_query("测政发〔2025〕3号") == "测政发〔2025〕3号"
-    assert stats.redact_query("0999-6123") == "0999-6123"
+    assert querylog.redact_query("13912345678 低保") == "＊" * 11 + " 低保"
+    assert querylog.redact_query("11010519491231002X") == "＊" * 18
+    assert querylog.redact_query("测政发〔2025〕3号") == "测政发〔2025〕3号"
+    assert querylog.redact_query("0999-6123") == "0999-6123"
 
 
 def test_most_viewed_guides_ignore_other_kinds(conn):
@@ -153,13 +154,13 @@ def test_a_terminal_where_nothing_was_recorded_has_empty_statistics(tmp_path):
     assert s.slips == {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}, "test_printed": 0}
     assert stats.slips_printed_total(conn) == (0, 0)
     assert stats.search_totals(conn) == (0, 0)
-    assert stats.prune_search_log(conn, 30) == 0
+    assert querylog.prune(conn, 30) == 0
 
 
 def test_prune_deletes_rows_older_than_the_retention(conn):
     now = dt.datetime(2026, 3, 4, 3, 0, tzinfo=dt.UTC)
     # Two days of retention keep everything from 2026-03-02T03:00Z on.
-    assert stats.prune_search_log(conn, 2, now=now) == 6
+    assert querylog.prune(conn, 2, now=now) == 6
     left = [r[0] for r in conn.execute("SELECT at FROM search_log ORDER BY at")]
     assert left[0] == "2026-03-02T03:00:00+00:00" and len(left) == 5
 
@@ -167,7 +168,7 @@ def test_prune_deletes_rows_older_than_the_retention(conn):
 def test_prune_keeps_the_metric_totals_monotonic(conn):
     before = stats.search_totals(conn)
     assert before == (11, 5)
-    stats.prune_search_log(conn, 1, now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    querylog.prune(conn, 1, now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
     assert conn.execute("SELECT count(*) FROM search_log").fetchone()[0] == 0
     assert stats.search_totals(conn) == before
     conn.execute(
@@ -213,7 +214,7 @@ def test_operator_searches_from_the_cli_are_not_counted(conn):
 
 
 def test_retention_zero_keeps_the_log_forever(conn):
-    assert stats.prune_search_log(conn, 0, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == 0
+    assert querylog.prune(conn, 0, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == 0
     assert conn.execute("SELECT count(*) FROM search_log").fetchone()[0] == 11
 
 

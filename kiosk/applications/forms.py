@@ -51,7 +51,6 @@ QUESTION_FIELDS = (
     Field("name", "怎么称呼您", 20, "如 王阿姨、李先生；可以不填", optional=True),
     Field("agency", "问哪个部门", 100, "不清楚可以不选", optional=True),
 )
-FIELDS_BY_NAME = {f.name: f for f in APPLICATION_FIELDS}
 DESCRIPTION_MIN = 4
 QUESTION_MIN = 4
 

@@ -13,10 +13,8 @@ in place to be sent again, and the endpoint acknowledges a repeat without storin
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_sync import state
@@ -52,7 +50,6 @@ STEPS = [
     )
     """,
 ]
-OUTCOMES = ("running", "sent", "nothing", "failed")
 
 
 class OutboxFull(Exception):
@@ -119,17 +116,6 @@ def migrate(conn: sqlite3.Connection) -> None:
     state.migrate(conn, COMPONENT, STEPS)
 
 
-@contextlib.contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def add(
     conn: sqlite3.Connection,
     item_id: str,
@@ -144,7 +130,7 @@ def add(
     """Queue one sealed item and remember its code for the receipt, in one transaction;
     OutboxFull when `capacity` items already wait."""
     stamp = _stamp(at)
-    with _write(conn):
+    with state.write(conn):
         if conn.execute("SELECT count(*) FROM outbox").fetchone()[0] >= capacity:
             raise OutboxFull(f"the outbox holds {capacity} items")
         conn.execute(
@@ -168,7 +154,7 @@ def count(conn: sqlite3.Connection) -> int:
 
 def acknowledge(conn: sqlite3.Connection, item_id: str, at: dt.datetime | None = None) -> None:
     """The county holds the item durably: drop the ciphertext, note the time on its submission."""
-    with _write(conn):
+    with state.write(conn):
         row = conn.execute("DELETE FROM outbox WHERE id = ? RETURNING code", (item_id,)).fetchone()
         if row is not None:
             conn.execute("UPDATE submissions SET acknowledged_at = ? WHERE code = ?", (_stamp(at), row["code"]))

@@ -17,9 +17,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from content_sync import faults, paths, state
+from content_sync import faults, state
 from content_sync.locks import exclusive_lock
 
+from ..config import Settings
 from . import outbox
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,29 @@ class UploadResult:
     sent: int
     remaining: int
     error: str | None = None
+
+
+def upload_settings(settings: Settings) -> UploadSettings:
+    return UploadSettings(
+        url=settings.INTAKE_URL, token=settings.INTAKE_TOKEN, timeout=float(settings.INTAKE_TIMEOUT_SECONDS)
+    )
+
+
+def run_upload(settings: Settings) -> UploadResult:
+    """Upload with the terminal's settings; a concurrent upload counts as a failure to report."""
+    try:
+        return upload(Path(settings.DATA_DIR), upload_settings(settings))
+    except UploadBusy as exc:
+        return UploadResult("failed", 0, -1, str(exc))
+
+
+def describe(result: UploadResult) -> str:
+    """One line for the operator: what was sent, what waits, why."""
+    if result.outcome == "nothing":
+        return "applications: nothing waiting to be sent"
+    waiting = f", {result.remaining} waiting" if result.remaining >= 0 else ""
+    text = f"applications: {result.sent} sent to the intake service{waiting}"
+    return text + (f" - {result.error}" if result.error else "")
 
 
 def _endpoint(base: str, item_id: str) -> str:
@@ -78,7 +102,7 @@ def _put(settings: UploadSettings, item: outbox.Item) -> tuple[int, dict]:
 def upload(data_dir: Path, settings: UploadSettings) -> UploadResult:
     """Send every waiting item, oldest first; stop at the first failure that would repeat."""
     data_dir = Path(data_dir)
-    conn = state.connect(paths.state_db(data_dir))
+    conn = state.open_db(data_dir)
     try:
         outbox.migrate(conn)
         with exclusive_lock(data_dir / LOCK_FILE, UploadBusy("another upload is running")):

@@ -17,10 +17,11 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
 from content_sync.intake import codes
 
+from ..config import current_settings
 from ..printing import queue
 from ..state_db import get_state
 from . import forms, outbox, service
@@ -40,12 +41,12 @@ def _state():
 
 
 def _limits() -> service.Limits:
-    cfg = current_app.config
-    return service.Limits(int(cfg["OUTBOX_CAPACITY"]), int(cfg["OUTBOX_MIN_FREE_MB"]) * 1024 * 1024)
+    settings = current_settings()
+    return service.Limits(settings.OUTBOX_CAPACITY, settings.OUTBOX_MIN_FREE_MB * 1024 * 1024)
 
 
 def _data_dir() -> Path:
-    return Path(current_app.config["DATA_DIR"])
+    return Path(current_settings().DATA_DIR)
 
 
 def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -142,9 +143,7 @@ def _flow(kind: str):
         return _render_form(kind, checked.values, {}, step="review")
     fields = {k: v for k, v in checked.values.items() if v}
     try:
-        code = service.submit(
-            g.release, _state(), _data_dir(), _limits(), kind, fields, current_app.config["HALL_ID"] or ""
-        )
+        code = service.submit(g.release, _state(), _data_dir(), _limits(), kind, fields, current_settings().HALL_ID)
     except service.Closed as exc:
         return _closed(exc.reason, title)
     del fields, checked, data

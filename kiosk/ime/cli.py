@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..cli import AppState, main, pass_state
+from ..commands import AppState, pass_state
 from . import lexicon
 
 
-@main.command("ime-build")
+@click.command("ime-build")
 @click.option("--force", is_flag=True, help="Build again even if the table is there.")
 @pass_state
 def ime_build(state: AppState, force: bool) -> None:
@@ -29,3 +29,6 @@ def ime_build(state: AppState, force: bool) -> None:
     else:
         size = info.bytes / 1e6
         click.echo(f"{info.path}: {info.entries} entries, {size:.1f} MB, built in {info.build_seconds:.1f} s")
+
+
+COMMANDS = [ime_build]

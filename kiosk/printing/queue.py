@@ -6,10 +6,8 @@ and the operator panel can read what happened. Only one worker takes jobs (kiosk
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_sync import state
@@ -38,7 +36,6 @@ STEPS = [
     """,
 ]
 
-STATUSES = ("queued", "printing", "done", "failed")
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 
 # A job nobody printed within this long is failed rather than printed for someone who has left.
@@ -105,19 +102,6 @@ class RateLimited(Exception):
         self.limit = limit
 
 
-@contextlib.contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction (BEGIN IMMEDIATE: checks and insert see the same queue); rolled back
-    if anything inside raises, committed otherwise (a `return` inside included)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def _insert(
     conn: sqlite3.Connection, kind: str, record_id: str, session: str | None, status: str, at: str | None = None
 ) -> Job:
@@ -143,7 +127,7 @@ def enqueue(
 
     A second press while the same slip is still waiting returns the waiting job instead of a new one.
     """
-    with _write(conn):
+    with state.write(conn):
         if session:
             pending = conn.execute(
                 "SELECT * FROM print_jobs WHERE session = ? AND kind = ? AND record_id = ?"
@@ -192,7 +176,7 @@ def enqueue_test(conn: sqlite3.Connection) -> Job:
 
     No rate limit (the operator is logged in), but a test slip still waiting is returned instead of a new one.
     """
-    with _write(conn):
+    with state.write(conn):
         row = conn.execute(
             "SELECT * FROM print_jobs WHERE kind = 'test' AND status = 'queued' ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -209,7 +193,7 @@ def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
     """
     moment = now()
     hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
-    with _write(conn):
+    with state.write(conn):
         busy = conn.execute("SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?", (hold,)).fetchone()
         if busy is not None:
             return None
@@ -275,6 +259,16 @@ def set_printer_status(conn: sqlite3.Connection, state_name: str, detail: str) -
         " detail = excluded.detail",
         (stamp(), state_name, detail),
     )
+
+
+def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict]:
+    """The newest jobs, newest first, as the operator panel lists them."""
+    rows = conn.execute(
+        "SELECT id, created_at, updated_at, kind, record_id, status, error, attempts"
+        " FROM print_jobs ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [dict(r) for r in rows]
 
 
 def printer_status(conn: sqlite3.Connection) -> sqlite3.Row | None:

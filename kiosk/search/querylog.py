@@ -1,4 +1,4 @@
-"""The anonymous query log (state.sqlite, table search_log; see CONTRACTS.md).
+"""The anonymous query log: the owner of state.sqlite's table search_log (docs/architecture.md).
 
 Each search is one row: the query, how many results, how long it took, where it came from
 (screen, suggest, cli) and, once the citizen opens a result, which one. Nothing identifies a
@@ -40,7 +40,10 @@ STEPS = [
 ]
 MAX_LOGGED_CHARS = 100
 SOURCES = ("screen", "suggest", "cli")
+# Masked when stored: 6 or more characters of digits, spaces and dashes, from digit to digit.
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{4,}\d")
+# Masked when shown: 7 or more digits, half- or full-width (an ID card's final X included).
+_SHOWN_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
 PRUNE_EVERY = 500
 POPULAR_MIN_SESSIONS = 3
 _NOT_SHOWN = re.compile(r"^[\d\s#\-.]*$|\d{5,}|#")  # digits only, long digit runs, masked runs
@@ -100,8 +103,27 @@ def record_open(conn: sqlite3.Connection, log_id: int, kind: str, record_id: str
     return cur.rowcount == 1
 
 
-def prune(conn: sqlite3.Connection, retention_days: int) -> int:
-    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+def redact_query(query: str) -> str:
+    """Mask runs of 7 or more digits (phone numbers, ID-card numbers) in a query before it is
+    shown or exported: rows logged before `scrub` masked them are covered too."""
+    return _SHOWN_DIGITS.sub(lambda m: "＊" * len(m.group()), query)
+
+
+def prune(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
+    """Delete search_log rows older than `retention_days` (0 keeps everything); return how many.
+
+    kiosk-sync.service runs it nightly (`kiosk prune-search-log`), and the search screen every
+    PRUNE_EVERY searches. The rows are first folded into the running totals, so the /metrics
+    counters keep them.
+    """
+    from .. import stats  # the running totals (stats_totals) belong to the statistics
+
+    if retention_days <= 0 or not stats.has_table(conn, "search_log"):
+        return 0
+    stats.search_totals(conn)
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = (now - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+    # Timestamps are ISO UTC text of one format, so they compare as strings.
     return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
 
 
@@ -120,15 +142,3 @@ def popular(
         (since, max(1, int(min_sessions))),
     )
     return [r[0] for r in rows if not _NOT_SHOWN.search(r[0])][:limit]
-
-
-def failed(conn: sqlite3.Connection, limit: int = 50, days: int = 30) -> list[tuple[str, int]]:
-    """Queries that found nothing, most frequent first: what operators should look at first."""
-    ensure(conn)
-    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    rows = conn.execute(
-        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND result_count = 0 AND query != ''"
-        " GROUP BY query ORDER BY n DESC, query LIMIT ?",
-        (since, limit),
-    )
-    return [(r[0], r[1]) for r in rows]

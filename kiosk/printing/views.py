@@ -25,10 +25,11 @@ from flask import (
     url_for,
 )
 
-from . import printing
-from .printing import queue
-from .qr import APPLY_ONLINE, KINDS, QrCache, record_url
-from .state_db import get_state
+from .. import printing
+from ..config import current_settings
+from ..qr import APPLY_ONLINE, KINDS, QrCache, record_url
+from ..state_db import get_state
+from . import queue
 
 bp = Blueprint("slips", __name__)
 
@@ -56,7 +57,7 @@ LIMIT_MESSAGES = {
 def _qr_cache() -> QrCache:
     cache = current_app.extensions.get("kiosk.qr_cache")
     if cache is None:
-        cache = current_app.extensions["kiosk.qr_cache"] = QrCache(current_app.config["CACHE_DIR"])
+        cache = current_app.extensions["kiosk.qr_cache"] = QrCache(current_settings().CACHE_DIR)
     return cache
 
 
@@ -153,11 +154,8 @@ def _enqueue(kind: str, record_id: str, context: dict):
         return _fragment_or_page(
             "slips/_job.html", 503, job=None, failure=FAILURE_MESSAGES["disabled"], polling=False, **context
         )
-    cfg = current_app.config
-    try:
-        per_session, per_minute = int(cfg["PRINT_LIMIT_PER_SESSION"]), int(cfg["PRINT_LIMIT_PER_MINUTE"])
-    except (TypeError, ValueError):
-        per_session, per_minute = 3, 6
+    settings = current_settings()
+    per_session, per_minute = settings.PRINT_LIMIT_PER_SESSION, settings.PRINT_LIMIT_PER_MINUTE
     try:
         job = queue.enqueue(_state(), record_id, _session_id(), per_session, per_minute, kind=kind)
     except queue.RateLimited as exc:
@@ -206,9 +204,5 @@ def job_status(job_id: int):
     job = queue.get(conn, job_id)
     if job is None or job.session != session.get("sid"):
         abort(404)  # someone else's job is none of this screen's business
-    try:
-        timeout = float(current_app.config["PRINTER_TIMEOUT_SECONDS"])
-    except (TypeError, ValueError):
-        timeout = 5.0
-    job = queue.expire_overdue(conn, job, timeout)
+    job = queue.expire_overdue(conn, job, current_settings().PRINTER_TIMEOUT_SECONDS)
     return _fragment_or_page("slips/_job.html", **_job_context(job))
