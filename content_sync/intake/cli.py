@@ -22,7 +22,7 @@ _store_option = click.option(
     required=True,
     envvar="INTAKE_STORE",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The intake store folder (holds intake.sqlite); or $INTAKE_STORE.",
+    help="The intake store folder (content-sync intake serve writes it); or $INTAKE_STORE.",
 )
 _key_option = click.option(
     "--key",
