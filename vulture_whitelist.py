@@ -60,3 +60,9 @@ _.bytes_sent
 _.reset_counts
 # Lexicon data checks read by tests/test_lexicon.py
 _.read_shared_terms
+# applications: fields and properties read by the templates, openpyxl cell attributes, row fields
+_.keyboard  # kiosk/applications/forms.py Field, chooses the on-screen keyboard in the template
+_.explanation  # kiosk/applications/service.py Tracking, shown by applications/track.html
+_.number_format
+_.alignment
+_.last_error  # kiosk/applications/outbox.py Item, a column of the outbox

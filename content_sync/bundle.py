@@ -16,6 +16,7 @@ from .schema import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENTS_TOTAL_MAX_BYTES,
     MAX_RECORDS,
+    ApplicationStatus,
     CatalogItem,
     Document,
     Domain,
@@ -39,6 +40,8 @@ class ContentBundle:
     life_events: list[LifeEvent] = field(default_factory=list)
     synonyms: list[SynonymGroup] = field(default_factory=list)
     attachments: dict[str, bytes] = field(default_factory=dict)
+    # Progress of applications taken at the terminals (hashes only); not counted in `counts`.
+    application_status: list[ApplicationStatus] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {

@@ -145,7 +145,7 @@ def schema(out_dir: Path) -> None:
 # --- commands defined in other modules -----------------------------------------------------
 # Each module below decorates its commands with `@main.command()`; importing it registers them.
 # To add a command, add its module's name here, e.g. "content_sync.publish".
-COMMAND_MODULES: tuple[str, ...] = ("content_sync.publish_cli", "content_sync.workbook_cli")
+COMMAND_MODULES: tuple[str, ...] = ("content_sync.publish_cli", "content_sync.workbook_cli", "content_sync.intake.cli")
 
 for _module in COMMAND_MODULES:
     importlib.import_module(_module)

@@ -425,12 +425,22 @@ def publish_bundle(
 
 
 def publish_source_dir(
-    source_dir: Path, repo: Path, keys_dir: Path, settings: PublishSettings | None = None
+    source_dir: Path,
+    repo: Path,
+    keys_dir: Path,
+    settings: PublishSettings | None = None,
+    intake_store: Path | None = None,
 ) -> PublishResult:
-    """Read and validate a county's source folder (docs/content-format.md), then publish it."""
+    """Read and validate a county's source folder (docs/content-format.md), then publish it; with
+    `intake_store`, the progress of the applications in that store goes out with it."""
     from .sources import read_source_dir
 
-    return publish_bundle(read_source_dir(source_dir), repo, keys_dir, settings)
+    bundle = read_source_dir(source_dir)
+    if intake_store is not None:
+        from .intake.store import Store
+
+        bundle.application_status = Store(intake_store).status_records()
+    return publish_bundle(bundle, repo, keys_dir, settings)
 
 
 def repository_size(repo: Path) -> int:

@@ -58,6 +58,12 @@ def keygen(keys_dir: Path, root_days: int) -> None:
 @_ts_option
 @click.option("--snapshot-days", default=30.0, show_default=True, help="Lifetime of snapshot metadata.")
 @click.option("--targets-days", default=30.0, show_default=True, help="Lifetime of targets and bin metadata.")
+@click.option(
+    "--intake",
+    "intake_store",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The disclosure office's intake store: publish the progress of its applications (hashes only).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def publish(
     source_dir: Path,
@@ -66,10 +72,13 @@ def publish(
     timestamp_days: float,
     snapshot_days: float,
     targets_days: float,
+    intake_store: Path | None,
     as_json: bool,
 ) -> None:
     """Validate SOURCE_DIR, shard it and sign it into the static TUF repository REPO_DIR."""
-    result = publish_source_dir(source_dir, repo_dir, keys_dir, _settings(timestamp_days, snapshot_days, targets_days))
+    result = publish_source_dir(
+        source_dir, repo_dir, keys_dir, _settings(timestamp_days, snapshot_days, targets_days), intake_store
+    )
     if as_json:
         click.echo(json.dumps(result.__dict__, ensure_ascii=False, indent=2))
         return

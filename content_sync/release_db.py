@@ -44,6 +44,7 @@ CREATE INDEX documents_by_kind ON documents (kind, issued_on DESC);
 CREATE INDEX documents_by_interprets ON documents (interprets);
 CREATE TABLE life_events (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE synonyms (id TEXT PRIMARY KEY, terms TEXT NOT NULL);
+CREATE TABLE application_status (code_hash TEXT PRIMARY KEY, status TEXT NOT NULL, on_date TEXT NOT NULL);
 CREATE TABLE attachments (
     path TEXT PRIMARY KEY, document_id TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
     sha256 TEXT NOT NULL
@@ -127,6 +128,10 @@ def write_database(bundle: ContentBundle, path: Path, meta: dict[str, str] | Non
         conn.executemany(
             "INSERT INTO synonyms VALUES (?, ?)",
             [(s.id, json.dumps(s.terms, ensure_ascii=False)) for s in bundle.synonyms],
+        )
+        conn.executemany(
+            "INSERT INTO application_status VALUES (?, ?, ?)",
+            [(s.code_hash, s.status, s.on_date.isoformat()) for s in bundle.application_status],
         )
         conn.executemany(
             "INSERT INTO attachments VALUES (?, ?, ?, ?, ?)",

@@ -11,6 +11,7 @@ context; without one, only the record itself is checked.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -243,6 +244,29 @@ class DisclosureOffice(Record):
     online_url: Annotated[OptionalText, _at_most(URL_MAX)] = Field(
         default="", description="the online application form (becomes a QR code)"
     )
+    intake_public_key: OptionalText = Field(
+        default="",
+        description=(
+            "the office's public key for applications taken at the terminals (Curve25519, base64, "
+            "from `content-sync intake keygen`); empty: the terminals take no applications"
+        ),
+    )
+    status_url: Annotated[OptionalText, _at_most(URL_MAX)] = Field(
+        default="",
+        description="where a citizen checks an application's progress online; the receipt's QR code adds ?code=…",
+    )
+
+    @field_validator("intake_public_key")
+    @classmethod
+    def _key_is_curve25519(cls, value: str) -> str:
+        if value:
+            try:
+                raw = base64.b64decode(value, validate=True)
+            except ValueError:
+                raise ValueError("must be base64 (the line `content-sync intake keygen` prints)") from None
+            if len(raw) != 32:
+                raise ValueError(f"must be a 32-byte Curve25519 public key, got {len(raw)} bytes")
+        return value
 
 
 class Site(_UrlChecked):
@@ -261,11 +285,14 @@ class Site(_UrlChecked):
     @field_validator("disclosure_office", mode="after")
     @classmethod
     def _office_url_is_allowed(cls, office: DisclosureOffice | None, info: ValidationInfo):
-        if office is not None and office.online_url:
-            try:
-                check_url(office.online_url, set(info.data.get("qr_allowed_hosts") or ()))
-            except ValueError as exc:
-                raise ValueError(f"online_url: {exc}") from None
+        if office is None:
+            return office
+        for name in ("online_url", "status_url"):
+            if getattr(office, name):
+                try:
+                    check_url(getattr(office, name), set(info.data.get("qr_allowed_hosts") or ()))
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from None
         return office
 
     @model_validator(mode="after")
@@ -492,6 +519,23 @@ class SynonymGroup(Record):
         return terms
 
 
+# --- the progress of applications taken at the terminals ------------------------------------
+
+ApplicationState = Literal["已收到", "已受理", "需补正", "已答复", "已办结"]
+
+
+class ApplicationStatus(Record):
+    """The latest state of one application or question, by the hash of its tracking code.
+
+    Written by the publisher from the office's intake store (`content-sync publish --intake`),
+    never by hand; it holds no personal data: a hash, a state and the day it was set.
+    """
+
+    code_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    status: ApplicationState
+    on_date: dt.date
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     "site": Site,
     "domain": Domain,
@@ -500,4 +544,5 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "document": Document,
     "life_event": LifeEvent,
     "synonym_group": SynonymGroup,
+    "application_status": ApplicationStatus,
 }

@@ -11,6 +11,7 @@ Shards:
     guides/<domain-id>/<first-id>.json       a few guides of one domain
     documents/<kind>/<first-id>.json         a few documents of one kind
     attachments/<path>                       each attachment file as it is
+    application_status.json                  progress of applications (hashes only), if any
 
 Records of one (kind, group) are cut into chunks by their ids (content-defined chunking): a
 chunk ends after a record whose id hashes to 0 modulo the chunk size. Editing a record changes
@@ -31,7 +32,17 @@ from pydantic import ValidationError
 
 from .bundle import ContentBundle
 from .errors import Problem, SchemaError
-from .schema import CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup, ValidationContext
+from .schema import (
+    ApplicationStatus,
+    CatalogItem,
+    Document,
+    Domain,
+    Guide,
+    LifeEvent,
+    Site,
+    SynonymGroup,
+    ValidationContext,
+)
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -116,6 +127,7 @@ def normalise(bundle: ContentBundle) -> ContentBundle:
         life_events=list(bundle.life_events),
         synonyms=list(bundle.synonyms),
         attachments=dict(sorted(bundle.attachments.items())),
+        application_status=sorted(bundle.application_status, key=lambda s: s.code_hash),
     )
 
 
@@ -149,6 +161,9 @@ def shard_bundle(bundle: ContentBundle, sizes: ShardSizes | None = None) -> Shar
     add("synonyms.json", "synonyms", canonical([_dump(s) for s in bundle.synonyms]))
     for path, data in bundle.attachments.items():
         add(f"attachments/{path}", "attachment", data)
+    if bundle.application_status:
+        # Left out when empty, so a county that takes no applications publishes what it did before.
+        add("application_status.json", "application_status", canonical([_dump(s) for s in bundle.application_status]))
 
     manifest = canonical({"format": FORMAT, "shards": entries})
     return Shards(files={MANIFEST: manifest, **files})
@@ -208,7 +223,7 @@ def assemble_bundle(entries: list[dict[str, str]], read: Callable[[str], bytes])
                 problems.append(Problem(name, "", "", "expected a JSON array of records"))
                 continue
             raw[kind] += [(name, i, r) for i, r in enumerate(value)]
-        elif kind in ("site", "domains", "life_events", "synonyms"):
+        elif kind in ("site", "domains", "life_events", "synonyms", "application_status"):
             single[kind] = (name, value)
         else:
             problems.append(Problem(name, "", "", f"unknown shard kind {kind!r}"))
@@ -251,6 +266,7 @@ def assemble_bundle(entries: list[dict[str, str]], read: Callable[[str], bytes])
         life_events=many("life_events", LifeEvent, context),
         synonyms=many("synonyms", SynonymGroup),
         attachments=attachments,
+        application_status=many("application_status", ApplicationStatus),
     )
     if problems:
         raise SchemaError(problems)

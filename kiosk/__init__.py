@@ -95,6 +95,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .search import views as search_views
 
     app.register_blueprint(search_views.bp)
+    from .ime import views as ime_views
+
+    ime_views.init_app(app)
+    from . import applications
+
+    applications.init_app(app)
     monitoring.init_app(app)
     admin.init_app(app)
     from .speech import views as speech_views

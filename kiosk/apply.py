@@ -3,9 +3,9 @@
 The page /apply, the panel on a 依申请公开 catalog row and the printed application slip say the
 same things, from here. The rules are the national regulation's (政府信息公开条例: what an
 application states, the reply within 20 working days, no fee as a rule); where, when and whom to
-call come from the county's `disclosure_office` in site.json. The terminal never takes the
-application itself: it keeps no personal data. The citizen hands it in at the office's window,
-by post, or online through the QR code.
+call come from the county's `disclosure_office` in site.json. Where the office publishes its
+intake key, kiosk.applications also takes the application at the screen (sealed at once, never
+stored in clear); otherwise the citizen hands it in at the office's window, by post, or online.
 """
 
 from __future__ import annotations

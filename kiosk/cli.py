@@ -14,8 +14,10 @@ import click
 
 from . import create_app
 from .admin import cli as admin_cli
+from .applications import commands as applications_cli
 from .commands import AppState, KioskGroup, fail, pass_state
 from .config import DEFAULT_CONFIG_FILE, settings_of
+from .ime import cli as ime_cli
 from .printing import cli as printing_cli
 from .search import cli as search_cli
 from .security import WAITRESS_LIMITS
@@ -115,6 +117,13 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
         server.stop()
 
 
-for _commands in (admin_cli.COMMANDS, sync_cli.COMMANDS, printing_cli.COMMANDS, search_cli.COMMANDS):
+for _commands in (
+    admin_cli.COMMANDS,
+    sync_cli.COMMANDS,
+    printing_cli.COMMANDS,
+    search_cli.COMMANDS,
+    ime_cli.COMMANDS,
+    applications_cli.COMMANDS,
+):
     for _command in _commands:
         main.add_command(_command)

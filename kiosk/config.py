@@ -85,6 +85,11 @@ class Settings:
     # --- search
     SEARCH_LIMIT: int = setting(30, "Most results a search returns.")
     SEARCH_LOG_RETENTION_DAYS: int = setting(180, "Days the anonymous query log is kept; 0 keeps it forever.")
+    # --- Chinese input
+    HANDWRITING_MODEL: str = setting(
+        "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model",
+        "Zinnia model for handwriting input (Debian tegaki-zinnia-simplified-chinese); missing: the pad is disabled.",
+    )
     # --- printing
     PRINTER: str = setting("file", "Printer backend: file, usb, network, serial, cups or none.")
     PRINTER_DOTS: int = setting(576, "Printable width in dots: 384 for 58 mm paper, 576 for 80 mm.")
@@ -106,6 +111,14 @@ class Settings:
         " 0 turns the wait off.",
     )
     FONT_PATH: str = setting("", "CJK font for slips; empty: search the usual Noto Sans CJK SC locations.")
+    # --- applications and questions taken at the terminal
+    INTAKE_URL: str = setting(
+        "", "Base URL of the disclosure office's intake service, e.g. https://www.x.gov.cn/kiosk-intake/"
+    )
+    INTAKE_TOKEN: str = setting("", "This terminal's token for the intake service (content-sync intake add-terminal).")
+    INTAKE_TIMEOUT_SECONDS: float = setting(30, "Socket timeout for each upload to the intake service.")
+    OUTBOX_CAPACITY: int = setting(2000, "Most sealed items the outbox keeps; when full, the forms are closed.")
+    OUTBOX_MIN_FREE_MB: int = setting(64, "Free space DATA_DIR must keep; below it the forms are closed.")
     # --- operators
     ADMIN_PIN_HASH: str = setting("", "Hash of the operator PIN (kiosk set-pin writes it); empty: panel disabled.")
     ADMIN_SESSION_MINUTES: int = setting(15, "Operator sessions end after this many idle minutes.")

@@ -277,6 +277,29 @@ class Release:
             return None
         return target
 
+    def agencies(self) -> list[str]:
+        """Bodies a citizen may apply to: the disclosure office, then every department of a guide
+        and publisher of a catalog row, in the order of the Chinese collation SQLite has (code points)."""
+        rows = self.db.execute(
+            "SELECT department FROM guides UNION SELECT json_extract(data, '$.publisher') FROM catalog_items"
+        ).fetchall()
+        names = sorted({r[0] for r in rows if r[0]})
+        office = self.site.disclosure_office
+        if office is not None:
+            names = [office.name] + [n for n in names if n != office.name]
+        return names
+
+    def application_status(self, code_hash: str) -> tuple[str, str] | None:
+        """(status, date) of an application by its tracking-code hash; None if the list has none
+        (or the release was built before the list existed)."""
+        try:
+            row = self.db.execute(
+                "SELECT status, on_date FROM application_status WHERE code_hash = ?", (code_hash,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return (row[0], row[1]) if row else None
+
     def counts(self) -> dict[str, int]:
         """How many records of each kind the release serves (after the negative list)."""
         tables = {

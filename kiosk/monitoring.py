@@ -143,6 +143,31 @@ class KioskCollector(Collector):
             "kiosk_test_slips_printed", "Operators' test slips printed successfully.", value=test_slips_printed
         )
 
+        box = status.outbox or {}
+        yield GaugeMetricFamily(
+            "kiosk_outbox_items", "Sealed applications and questions waiting to be uploaded.", value=box.get("count", 0)
+        )
+        yield GaugeMetricFamily(
+            "kiosk_outbox_oldest_age_seconds",
+            "Age of the oldest item waiting in the outbox (0 when it is empty).",
+            value=box.get("oldest_age_seconds") or 0,
+        )
+        yield GaugeMetricFamily("kiosk_outbox_capacity", "OUTBOX_CAPACITY.", value=box.get("capacity", 0))
+        yield GaugeMetricFamily(
+            "kiosk_outbox_full", "1 if the outbox is full and the forms are closed.", value=1 if box.get("full") else 0
+        )
+        last_upload = box.get("last_upload")
+        if last_upload:
+            yield GaugeMetricFamily(
+                "kiosk_last_upload_timestamp_seconds",
+                "When the most recent upload of the outbox started.",
+                value=parse_time(last_upload["started_at"]).timestamp(),
+            )
+            yield GaugeMetricFamily(
+                "kiosk_last_upload_success",
+                "1 if the most recent upload sent everything it tried (or found nothing to send).",
+                value=1 if last_upload["outcome"] in ("sent", "nothing") else 0,
+            )
         yield GaugeMetricFamily(
             "kiosk_printer_configured",
             "1 if the terminal has a printer (PRINTER is not none).",

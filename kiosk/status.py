@@ -29,12 +29,15 @@ from content_sync.release import list_releases, read_manifest, verify_release
 from content_sync.sync import last_attempts, last_success, run_state
 
 from . import stats
+from .applications import outbox
 from .config import settings_of
 from .printing import queue as print_queue
 from .state_db import open_state
 
 PRINTER_STATES = print_queue.PRINTER_STATES
 SUCCESSFUL_SYNC = ("updated", "unchanged")
+# Sealed applications waiting longer than this are a problem (the alert rule says the same).
+OUTBOX_WAIT_SECONDS = 86400
 # Printer states an operator must act on.
 PRINTER_PROBLEMS = {"paper_out", "offline"}
 # What release.json says of the active release, as `active_release` reports it.
@@ -82,6 +85,7 @@ class TerminalStatus:
     printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
     printer_detail: str | None = None
     printer_checked_at: str | None = None
+    outbox: dict[str, Any] | None = None  # kiosk.applications.outbox.OutboxStatus.as_dict()
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -128,6 +132,7 @@ def terminal_status(
     now: dt.datetime | None = None,
     printer_configured: bool = True,
     sync_deadline_seconds: float = 1800,
+    outbox_capacity: int = 2000,
 ) -> TerminalStatus:
     """Read release.json, the releases on disk and the state tables into one TerminalStatus.
 
@@ -180,6 +185,13 @@ def terminal_status(
     status.sync_deadline_seconds = float(sync_deadline_seconds)
     status.problems += running.problems
 
+    waiting = outbox.status(conn, outbox_capacity, now)
+    status.outbox = waiting.as_dict()
+    if waiting.full:
+        status.problems.append("outbox_full")
+    if waiting.oldest_age_seconds is not None and waiting.oldest_age_seconds > OUTBOX_WAIT_SECONDS:
+        status.problems.append("outbox_waiting")
+
     if not printer_configured:
         # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
         status.printer_state = "none"
@@ -222,6 +234,7 @@ def status_of(app: Flask, conn: sqlite3.Connection | None = None, now: dt.dateti
             now,
             printer_configured=settings.PRINTER != "none",
             sync_deadline_seconds=settings.SYNC_TIMEOUT_SECONDS,
+            outbox_capacity=settings.OUTBOX_CAPACITY,
         )
     finally:
         if own:

@@ -87,6 +87,15 @@ CASES = {
         {"state": "offline"},
         "",
     ),
+    # The oldest sealed application passes one day at minute 7; firing 10 minutes later.
+    "KioskApplicationsWaiting": (
+        [_series("kiosk_outbox_oldest_age_seconds", "86000+60x60")],
+        15,
+        20,
+        {},
+        "1d 0h 13m 20s",
+    ),
+    "KioskOutboxFull": ([_series("kiosk_outbox_full", "0 0 1x30")], 5, 8, {}, ""),
     # Every request takes between 1 and 2.5 s: the 95th percentile is 2.425 s.
     "KioskSlowPages": (
         [
@@ -111,6 +120,8 @@ HEALTHY = [
     _series("kiosk_last_sync_outcome", "1x90", outcome="updated"),
     *[_series("kiosk_printer_state", "0x90", state=s) for s in ("paper_out", "paper_low", "offline")],
     _series("kiosk_printer_state", "1x90", state="ok"),
+    _series("kiosk_outbox_oldest_age_seconds", "0 0 600 1200 0x86"),
+    _series("kiosk_outbox_full", "0x90"),
     _series("kiosk_request_duration_seconds_bucket", "0+10x90", le="0.5"),
     _series("kiosk_request_duration_seconds_bucket", "0+10x90", le="1"),
     _series("kiosk_request_duration_seconds_bucket", "0+10x90", le="+Inf"),

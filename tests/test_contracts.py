@@ -8,6 +8,7 @@ The owners (docs/architecture.md has the same table):
 - the search index directory: content_sync.search_index.builder writes it, kiosk.search.engine reads it
 - kiosk.toml: kiosk.config
 - KEYS_DIR/signed-versions.sqlite (the publisher's record of signed versions): content_sync.signed_log
+- intake.sqlite (the disclosure office's store, county side): content_sync.intake.store
 
 The layer rules themselves are import-linter contracts in pyproject.toml (`lint-imports`).
 """
@@ -57,6 +58,8 @@ OWNERS = {
         "content_sync/release_db.py",
         "content_sync/search_index/builder.py",  # writes the index's suggest.sqlite
         "content_sync/signed_log.py",  # the publisher's KEYS_DIR/signed-versions.sqlite
+        "content_sync/intake/store.py",  # the disclosure office's intake.sqlite (county side)
+        "kiosk/ime/lexicon.py",  # the pinyin table in CACHE_DIR (the input method's own file)
     },
     r"\bpaths\.state_db\(": {"content_sync/state.py"},
     r"\bpaths\.RELEASE_DB\b": {"content_sync/release.py", "content_sync/release_db.py"},
@@ -68,7 +71,7 @@ OWNERS = {
     },
     r"\bimport tomllib\b": {"kiosk/config.py"},
     # one way to open a write transaction: content_sync.state.write()
-    r"BEGIN( IMMEDIATE| EXCLUSIVE)?\b": {"content_sync/state.py"},
+    r"BEGIN( IMMEDIATE| EXCLUSIVE)?\b": {"content_sync/state.py", "content_sync/intake/store.py"},
 }
 
 FILE_NAMES = {
@@ -77,6 +80,7 @@ FILE_NAMES = {
     "release.json": {"content_sync/paths.py", "content_sync/release.py"},
     "suggest.sqlite": {"content_sync/search_index/builder.py"},
     "kiosk.toml": {"kiosk/config.py"},
+    "intake.sqlite": {"content_sync/intake/store.py"},
 }
 
 

@@ -20,7 +20,7 @@ def test_search_page_without_query_shows_box_keyboard_and_default_popular_search
     page = client.get("/search").get_data(as_text=True)
     assert 'action="/search" method="get"' in page  # works as a plain form without JS
     assert 'hx-get="/search/suggest"' in page
-    assert 'data-keyboard data-for="search-q" hidden' in page
+    assert 'data-keyboard data-for="search-q"' in page and "data-ime-collapsible" in page
     assert re.search(r'data-key="s">s</button>', page) and 'data-action="backspace"' in page
     assert ">社保</a>" in page and ">身份证</a>" in page  # the default popular list
     assert "style=" not in page and "<script>" not in page  # CSP: no inline style or script
@@ -196,3 +196,9 @@ def test_a_search_that_raises_says_so_and_is_counted_in_metrics(client, monkeypa
         return float(re.search(r"^kiosk_search_failures_total (\S+)$", text, flags=re.M).group(1))
 
     assert failures(after) == failures(before) + 1
+
+
+def test_a_guide_and_its_catalog_row_are_suggested_once_as_the_guide(client):
+    page = client.get("/search/suggest?q=城乡居民基本养老").get_data(as_text=True)
+    assert page.count("</mark>保险参保登记</span>") == 1  # the guide's and the catalog row's title
+    assert "kind=guide&amp;id=g-social-01" in page and "kind=catalog" not in page

@@ -20,8 +20,21 @@ from kiosk.cli import main
 from kiosk.config import DEFAULTS, load_toml
 
 SYSTEMD = Path(__file__).resolve().parent.parent / "systemd"
-UNITS = ["kiosk-web.service", "kiosk-sync.service", "kiosk-sync.timer", "kiosk-browser.service"]
-STUBBED = {"/opt/kiosk/bin/kiosk": "kiosk", "/usr/bin/cage": "cage", "/usr/bin/chromium": "chromium"}
+UNITS = [
+    "kiosk-web.service",
+    "kiosk-sync.service",
+    "kiosk-sync.timer",
+    "kiosk-upload.service",
+    "kiosk-upload.timer",
+    "kiosk-browser.service",
+]
+COUNTY_UNITS = ["county/content-sync-intake.service"]
+STUBBED = {
+    "/opt/kiosk/bin/kiosk": "kiosk",
+    "/opt/content-sync/bin/content-sync": "content-sync",
+    "/usr/bin/cage": "cage",
+    "/usr/bin/chromium": "chromium",
+}
 KIOSK_URL = "http://127.0.0.1:8080/"
 
 needs_systemd = pytest.mark.skipif(
@@ -61,7 +74,7 @@ def stubbed_copies(tmp_path: Path, names: list[str]) -> Path:
         text = (SYSTEMD / name).read_text()
         for real, stub in STUBBED.items():
             text = text.replace(real, str(stubs / stub))
-        (out / name).write_text(text)
+        (out / Path(name).name).write_text(text)
     return out
 
 
@@ -134,11 +147,19 @@ def test_verify_harness_notices_a_misspelled_setting(tmp_path):
 
 @needs_systemd
 @pytest.mark.parametrize(
-    ("name", "ceiling"), [("kiosk-web.service", 2.0), ("kiosk-sync.service", 2.0), ("kiosk-browser.service", 5.0)]
+    ("name", "ceiling"),
+    [
+        ("kiosk-web.service", 2.0),
+        ("kiosk-sync.service", 2.0),
+        ("kiosk-upload.service", 2.0),
+        ("kiosk-browser.service", 5.0),
+        ("county/content-sync-intake.service", 2.0),
+    ],
 )
 def test_units_are_well_sandboxed_by_systemds_own_measure(tmp_path, name, ceiling):
     # systemd-analyze security rates exposure from 0 (locked down) to 10 (unprotected).
     directory = stubbed_copies(tmp_path, [name])
+    name = Path(name).name
     result = subprocess.run(
         ["systemd-analyze", "security", "--offline=true", name],
         cwd=directory,
@@ -185,6 +206,27 @@ def test_sync_runs_nightly_with_a_fixed_random_delay_and_catches_up():
     assert values("kiosk-sync.service", "ExecStart") == ["/opt/kiosk/bin/kiosk sync"]
     # Retention of the query log is enforced every night, and never blocks the sync.
     assert values("kiosk-sync.service", "ExecStartPre") == ["-/opt/kiosk/bin/kiosk prune-search-log"]
+
+
+def test_upload_is_retried_every_quarter_hour_and_soon_after_boot():
+    timer = dict((k, v) for _, k, v in unit("kiosk-upload.timer"))
+    assert timer["OnUnitInactiveSec"] == "15min" and timer["OnBootSec"] == "5min"
+    assert values("kiosk-upload.service", "ExecStart") == ["/opt/kiosk/bin/kiosk upload"]
+    assert values("kiosk-upload.service", "SuccessExitStatus") == ["5"]
+    assert CliRunner().invoke(main, ["upload", "--help"]).exit_code == 0
+
+
+@needs_systemd
+def test_county_intake_unit_passes_verify_and_serves_on_loopback_only(tmp_path):
+    directory = stubbed_copies(tmp_path, COUNTY_UNITS)
+    result = verify(directory, [Path(n).name for n in COUNTY_UNITS])
+    assert result.returncode == 0 and result.stdout + result.stderr == ""
+    [command] = values("county/content-sync-intake.service", "ExecStart")
+    assert command.endswith("intake serve --store /var/lib/kiosk-intake --host 127.0.0.1 --port 8090")
+    from content_sync.cli import main as content_sync_main
+
+    help_ = CliRunner().invoke(content_sync_main, ["intake", "serve", "--help"])
+    assert help_.exit_code == 0 and "--store" in help_.output and "--port" in help_.output
 
 
 def test_commands_named_in_the_units_exist():

@@ -33,7 +33,7 @@ from ..status import TerminalStatus, status_of
 from . import auth, bp, store
 from .jobs import JobRunning, get_jobs
 
-SECRET_SETTINGS = {"SECRET_KEY", "ADMIN_PIN_HASH"}
+SECRET_SETTINGS = {"SECRET_KEY", "ADMIN_PIN_HASH", "INTAKE_TOKEN"}
 PUBLIC_ENDPOINTS = {"admin.login"}
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 
@@ -56,6 +56,8 @@ PROBLEM_LABELS = {
     "sync_lock_stale": "同步锁被占用的时间超过了规定时限（可能有卡住的同步或回退操作）",
     "printer_paper_out": "打印机缺纸",
     "printer_offline": "打印机离线",
+    "outbox_full": "待上传的申请已达上限，查询机暂停接收申请（请检查与政务公开办受理服务的网络和令牌）",
+    "outbox_waiting": "有申请等待上传超过一天（请检查与政务公开办受理服务的网络和令牌）",
 }
 ACTION_LABELS = {"sync": "同步", "rollback": "回退", "print-test": "打印测试页", "printer-status": "检查打印机"}
 

@@ -152,6 +152,18 @@ class PrintWorker:
                 return f"error: catalog item {job.record_id!r} is not in the current release"
             slip = build_apply_slip(release.site, release.hall(self.hall_id), release.id, self.clock(), item)
             name = f"job-{job.id}-apply"
+        elif job.kind == "receipt":
+            # The receipt of an application or question sent from this terminal (no personal data).
+            from ..applications import outbox
+            from ..applications.receipt import build_receipt
+
+            release = self.releases.current()
+            outbox.migrate(self.conn)
+            submission = outbox.submission(self.conn, job.record_id)
+            if release is None or submission is None:
+                return f"error: nothing was sent with tracking code {job.record_id!r}"
+            slip = build_receipt(release.site, release.hall(self.hall_id), submission, self.clock())
+            name = f"job-{job.id}-receipt"
         else:
             return f"error: unknown job kind {job.kind!r}"
         try:

@@ -884,7 +884,15 @@ class SearchEngine:
             order = (start, key != p, rank)
             if n not in best or order < best[n][0]:
                 best[n] = (order, rid, kind, title)
-        chosen = sorted(best.values())[:limit]
+        # One line per title: a guide and its catalog row share a name; the citizen sees it once,
+        # and it opens the guide (what they can act on).
+        by_title: dict[str, tuple] = {}
+        for entry in sorted(best.values()):
+            title = analysis.normalize(entry[3])
+            held = by_title.get(title)
+            if held is None or SUGGEST_KIND_PREFERENCE.get(entry[2], 9) < SUGGEST_KIND_PREFERENCE.get(held[2], 9):
+                by_title[title] = entry if held is None else (held[0], *entry[1:])
+        chosen = sorted(by_title.values())[:limit]
         marker = _Highlighter([p] if analysis.is_han(p) else [])
         return [Suggestion(rid, kind, title, marker.mark(title)) for _o, rid, kind, title in chosen]
 
@@ -907,6 +915,28 @@ def failures() -> int:
 def jieba_frequency(word: str) -> int:
     """How often general Chinese uses `word` (jieba's own dictionary, never the county's words)."""
     return analysis.base_frequency(word)
+
+
+SUGGEST_KIND_PREFERENCE = {"guide": 0, "life_event": 1, "catalog": 2, "document": 3}
+
+
+def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:
+    """Join runs of single Chinese characters that jieba could not place (地 + 力 -> 地力): titles
+    index every pair of characters, so the run still finds the name it was cut from."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and analysis.is_han(tok) and tok not in stopwords:
+            run.append(tok)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
 
 
 def _kind_factor(kind: str, flags: dict) -> float:

@@ -44,14 +44,20 @@ NO_CONTENT_EXIT = 3
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def sync(state: AppState, as_json: bool) -> None:
-    """Fetch the county's signed content, verify it, and switch to it if it changed."""
+    """Send waiting applications, then fetch the county's signed content, verify it, and switch to
+    it if it changed (so a status the office set yesterday shows today)."""
+    from ..applications.upload import describe, run_upload
+
     settings = settings_of(state.app)
+    uploaded = run_upload(settings)
+    if not as_json and uploaded.outcome != "nothing":
+        click.echo(describe(uploaded), err=uploaded.error is not None)
     try:
         result = run_sync(Path(settings.DATA_DIR), sync_settings(settings))
     except ContentSyncError as exc:
         fail(exc, as_json, note="the terminal keeps serving its current release")
     if as_json:
-        click.echo(json.dumps({"ok": True, **result.__dict__}, ensure_ascii=False))
+        click.echo(json.dumps({"ok": True, **result.__dict__, "upload": uploaded.__dict__}, ensure_ascii=False))
     elif result.outcome == "unchanged":
         click.echo(f"unchanged: release {result.release_id} is current ({result.bytes_downloaded} bytes checked)")
     else:
@@ -116,6 +122,14 @@ def status(state: AppState, as_json: bool) -> None:
     for problem in report["problems"]:
         if problem.startswith("sync_"):
             click.echo(f"problem: {problem} (see docs/operations.md, Deadlines)")
+    box = report["outbox"]
+    age = f", oldest waiting {box['oldest_age_seconds'] / 3600:.1f} h" if box["oldest_age_seconds"] is not None else ""
+    full = " (FULL: the forms are closed)" if box["full"] else ""
+    click.echo(f"outbox: {box['count']} of {box['capacity']} sealed items waiting{age}{full}")
+    if box["last_upload"]:
+        upload = box["last_upload"]
+        detail = f" - {upload['error']}" if upload["error"] else ""
+        click.echo(f"last upload: {upload['started_at']} {upload['outcome']}, {upload['sent']} sent{detail}")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)
 

@@ -36,7 +36,7 @@ def opened(data_dir) -> list[tuple]:
 
 def test_tap_initials_see_suggestions_and_open_one(page, live_server):
     _base, data = live_server
-    keyboard = page.locator("[data-keyboard]")
+    keyboard = page.locator("[data-keyboard][data-for='search-q']")
     assert keyboard.is_visible()
     for key in "sfz":
         keyboard.locator(f"button[data-key='{key}']").tap()
@@ -53,7 +53,7 @@ def test_tap_initials_see_suggestions_and_open_one(page, live_server):
 
 def test_backspace_clear_and_search_key_show_grouped_results(page, live_server):
     _base, data = live_server
-    keyboard = page.locator("[data-keyboard]")
+    keyboard = page.locator("[data-keyboard][data-for='search-q']")
     for key in "dbx":
         keyboard.locator(f"button[data-key='{key}']").tap()
     keyboard.locator("button[data-action='backspace']").tap()
@@ -67,8 +67,8 @@ def test_backspace_clear_and_search_key_show_grouped_results(page, live_server):
     page.wait_for_url("**/guides/g-dibao-01", timeout=5000)
     assert ("db", "screen", "guide", "g-dibao-01") in opened(data)
     page.go_back()
-    page.locator("[data-keyboard] button[data-action='clear']").wait_for(timeout=5000)
-    page.locator("[data-keyboard] button[data-action='clear']").tap()
+    page.locator("[data-keyboard][data-for='search-q'] button[data-action='clear']").wait_for(timeout=5000)
+    page.locator("[data-keyboard][data-for='search-q'] button[data-action='clear']").tap()
     assert page.locator("#search-q").input_value() == ""
 
 
@@ -77,7 +77,7 @@ def test_search_reached_from_the_home_tile_has_a_working_keyboard(page, live_ser
     page.goto(base + "/")
     page.locator("a[href='/search']").first.tap()
     page.wait_for_url("**/search", timeout=5000)
-    keyboard = page.locator("[data-keyboard]")
+    keyboard = page.locator("[data-keyboard][data-for='search-q']")
     keyboard.wait_for(state="visible", timeout=5000)
     for key in "jmsfz":
         keyboard.locator(f"button[data-key='{key}']").tap()
