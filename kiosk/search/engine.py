@@ -920,25 +920,6 @@ def jieba_frequency(word: str) -> int:
 SUGGEST_KIND_PREFERENCE = {"guide": 0, "life_event": 1, "catalog": 2, "document": 3}
 
 
-def _join_single_characters(tokens: list[str], stopwords: frozenset[str]) -> list[str]:
-    """Join runs of single Chinese characters that jieba could not place (地 + 力 -> 地力): titles
-    index every pair of characters, so the run still finds the name it was cut from."""
-    out: list[str] = []
-    run: list[str] = []
-    for tok in [*tokens, ""]:
-        if len(tok) == 1 and analysis.is_han(tok) and tok not in stopwords:
-            run.append(tok)
-            continue
-        if len(run) > 1:
-            out.append("".join(run))
-        else:
-            out.extend(run)
-        run = []
-        if tok:
-            out.append(tok)
-    return out
-
-
 def _kind_factor(kind: str, flags: dict) -> float:
     if flags["number"]:
         return 2.0 if kind == "document" else 1.0
