@@ -430,8 +430,10 @@ class SearchEngine:
             firsts.append(self._names_query(dict.fromkeys(self._expand(words[0]), 1.0)))
             # The most likely reading first (everyday words and frequent title words rank high).
             weights: dict[str, float] = {}
+            # Only the likeliest reading goes through the lexicon: expanding the unlikely ones too
+            # (sb: 申办 -> 申请) lets them outweigh it on the titles they share.
             for rank, w in enumerate(words):
-                for t in self._expand(w):
+                for t in self._expand(w) if rank == 0 else (w,):
                     weights.setdefault(t, 1.0 if rank == 0 else 0.35)
             terms |= set(weights)
             if not all(w in self.stopwords for w in words):
