@@ -126,6 +126,6 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
 
 
 from . import admin_cli, sync_cli  # noqa: E402,F401  (registers commands)
-from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
 from .ime import cli as _ime_cli  # noqa: E402,F401  (registers commands)
+from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
 from .search import cli as _search_cli  # noqa: E402,F401  (registers commands)

@@ -193,7 +193,7 @@ def test_pinyin_says_it_is_getting_ready_while_the_table_is_built(data_dir, tmp_
     monkeypatch.setattr(ImeService, "_build", lambda self: None)  # no minute-long build in a test
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "empty")})
     response = app.test_client().get("/ime/pinyin?q=sb")
-    assert response.status_code == 503
+    assert response.status_code == 202
     assert response.get_json() == {"error": "拼音输入正在准备，请稍等一会儿", "retry": True}
 
 

@@ -20,7 +20,7 @@ def test_search_page_without_query_shows_box_keyboard_and_default_popular_search
     page = client.get("/search").get_data(as_text=True)
     assert 'action="/search" method="get"' in page  # works as a plain form without JS
     assert 'hx-get="/search/suggest"' in page
-    assert 'data-keyboard data-for="search-q"' in page and 'data-ime-collapsible' in page
+    assert 'data-keyboard data-for="search-q"' in page and "data-ime-collapsible" in page
     assert re.search(r'data-key="s">s</button>', page) and 'data-action="backspace"' in page
     assert ">社保</a>" in page and ">身份证</a>" in page  # the default popular list
     assert "style=" not in page and "<script>" not in page  # CSP: no inline style or script

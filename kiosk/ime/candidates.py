@@ -10,8 +10,9 @@ cut is looked up in two places:
      frequent first; cuts made of whole syllables before cuts made of initials.
 
 After the words that stand for all the letters come longer words that begin with them (社保卡 for
-sbk... typed as sb), then words and characters for the first syllables only: choosing one of those
-leaves the other letters to be typed on (`consumed` says how many letters a candidate uses).
+shebao or sb), then unlikelier cuts, then words and characters for the first syllables only:
+choosing one of those leaves the other letters to be typed on (`consumed` says how many letters a
+candidate uses).
 """
 
 from __future__ import annotations
@@ -235,14 +236,19 @@ class Candidates:
         for cut in looked:
             for w in self.county.exact(cut):
                 add(w.word, whole)
-        # 2. the general lexicon for all the letters: whole-syllable cuts first, by frequency
+        # 2. the general lexicon for all the letters, by frequency, for the likeliest cuts (as many
+        #    syllable beginnings as the best cut); unlikelier cuts (shebao as sh|e|bao: 十二包)
+        #    come after the longer words of step 3
+        best = cuts[0]
+        likeliest = sum(not p.complete for p in best)
         ranked: list[tuple[int, int, str]] = []
         for cut in looked:
-            tier = 0 if all(p.complete for p in cut) else 1
+            tier = sum(not p.complete for p in cut) - likeliest
             ranked.extend((tier, -f, w) for w, f in self._full(cut, FULL_LIMIT))
-        for _t, _f, w in sorted(ranked):
-            add(w, whole)
-        best = cuts[0]
+        ranked.sort()
+        for tier, _f, w in ranked:
+            if tier == 0:
+                add(w, whole)
         # 3. longer words beginning with these letters (the county's, then the most frequent)
         if whole >= 2:
             for w in self.county.longer(best):
@@ -254,6 +260,9 @@ class Candidates:
                 longer = [(w, f) for w, s, f in rows if _matches(s.split(), best)]
                 for w, _f in longer[:LONGER_LIMIT]:
                     add(w, whole)
+        for tier, _f, w in ranked:
+            if tier > 0:
+                add(w, whole)
         # 4. words and characters for the first syllables only; the rest stays to be typed
         for k in range(min(len(best) - 1, MAX_WORD_CHARS), 0, -1):
             head = best[:k]

@@ -4,7 +4,7 @@ GET  /ime/pinyin?q=shebao&page=0&size=8   one page of candidates
 POST /ime/handwriting                     {"width", "height", "strokes": [[[x, y], ...], ...]}
 
 Malformed input is a 400 with a plain Chinese message, never a 500. While the pinyin table is
-built for the first time, /ime/pinyin answers 503 with `retry` set; when the handwriting library or
+built for the first time, /ime/pinyin answers 202 with `retry` set; when the handwriting library or
 model is missing, /ime/handwriting answers 503 and the pad is shown disabled (see `ime_context`).
 """
 
@@ -73,7 +73,8 @@ def pinyin():
     except InputError as exc:
         return _error(str(exc), 400)
     except NotReady:
-        return _error("拼音输入正在准备，请稍等一会儿", 503, retry=True)
+        # 202, not 503: nothing failed, the answer comes later (the keyboard asks again)
+        return _error("拼音输入正在准备，请稍等一会儿", 202, retry=True)
     response = jsonify(
         {
             "input": result.input,
