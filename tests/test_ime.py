@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.ime import ImeService, zinnia
-from kiosk.ime.candidates import Candidate, Candidates, CountyWords, InputError, clean, segment
+from kiosk.ime.candidates import Candidate, Candidates, CountyWords, InputError, clean, segment, split_syllables
 from kiosk.ime.lexicon import Lexicon
 
 from .ime_fixtures import pinyin_table, seed_cache  # noqa: F401  (fixture)
@@ -116,6 +116,15 @@ def test_initials_that_no_word_fills_offer_the_longest_words_that_begin_them(pla
 def test_u_umlaut_is_typed_as_v(plain):
     assert texts(plain.lookup("lvse"))[0] == "绿色"
     assert "女" in texts(plain.lookup("nv"))[:3]
+
+
+def test_county_words_get_their_readings_from_the_index_without_pypinyin(plain):
+    syl = plain.syllables
+    assert split_syllables("xian", "西安", syl, {"西": "xi", "安": "an"}) == ("xi", "an")
+    assert split_syllables("yinhang", "银行", syl, {"银": "yin", "行": "xing"}) == ("yin", "hang")
+    assert split_syllables("shanxian", "单县", syl, {"单": "dan", "县": "xian"}) == ("shan", "xian")
+    assert split_syllables("xian", "县", syl, {}) == ("xian",)
+    assert split_syllables("sfz", "身份证", syl, {}) is None
 
 
 # --- paging

@@ -187,11 +187,6 @@ class CountyWords:
         found = [w for w in self._sorted[lo:hi] if _matches(w.syllables, parts)]
         return sorted(found, key=lambda w: (len(w.word), w.order))
 
-    @classmethod
-    def from_maps(cls, ranked_words: Iterable[str], reader) -> CountyWords:
-        """`ranked_words` best first; `reader(word)` gives its syllables."""
-        return cls((w, tuple(reader(w))) for w in ranked_words)
-
 
 EMPTY_COUNTY = CountyWords(())
 
@@ -285,11 +280,60 @@ class Candidates:
         return Page(text, found[page * size : (page + 1) * size], page, pages, len(found))
 
 
-def county_words_from_maps(ini_map: Mapping[str, list[str]], reader) -> CountyWords:
-    """The county's words from the search index's initials map (each list ranked by how much the
-    county uses the word), interleaved by rank so that every list's best words come first."""
+def split_syllables(
+    joined: str, chars: str, syllables: frozenset[str], readings: Mapping[str, str]
+) -> tuple[str, ...] | None:
+    """Cut a word's joined pinyin (shebao) into one syllable per character (she, bao), preferring
+    the cut whose syllables are the characters' usual readings; None if no cut fits."""
+    n, m = len(chars), len(joined)
+    if m > 6 * n or m < n:
+        return None
+
+    @functools.cache
+    def best(i: int, k: int) -> tuple[int, tuple[str, ...]] | None:
+        """The best cut of joined[i:] into syllables for chars[k:]: (score, syllables)."""
+        if k == n:
+            return (0, ()) if i == m else None
+        found = None
+        for length in range(1, min(6, m - i) + 1):
+            piece = joined[i : i + length]
+            if piece not in syllables:
+                continue
+            rest = best(i + length, k + 1)
+            if rest is not None:
+                score = rest[0] + (readings.get(chars[k]) == piece)
+                if found is None or score > found[0]:
+                    found = (score, (piece, *rest[1]))
+        return found
+
+    answer = best(0, 0)
+    return answer[1] if answer else None
+
+
+def county_words_from_maps(
+    ini_map: Mapping[str, list[str]],
+    full_map: Mapping[str, list[str]],
+    readings: Mapping[str, str],
+    syllables: frozenset[str],
+) -> CountyWords:
+    """The county's words from the release's search index: its initials map (each list ranked by
+    how much the county uses the word, interleaved by rank so that every list's best words come
+    first) and its full-pinyin map (the readings, computed with the words' context when the index
+    was built). The web process reads them without importing pypinyin."""
+    pinyin_of: dict[str, str] = {}
+    for joined, words in full_map.items():
+        for w in words:
+            pinyin_of.setdefault(w, joined)
     ranked: list[tuple[int, str]] = []
     for words in ini_map.values():
         ranked.extend((i, w) for i, w in enumerate(words))
     ranked.sort()
-    return CountyWords.from_maps((w for _i, w in ranked), reader)
+
+    def entries():
+        for _i, w in ranked:
+            joined = pinyin_of.get(w)
+            syl = split_syllables(joined, w, syllables, readings) if joined else None
+            if syl:
+                yield w, syl
+
+    return CountyWords(entries())

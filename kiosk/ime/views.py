@@ -33,7 +33,7 @@ def service() -> ImeService:
 
 
 def _county_source():
-    """(release key, the search index's initials map) of the request's release, or (None, None)."""
+    """(release key, its search engine) of the request's release, or (None, None)."""
     release = getattr(g, "release", None)
     if release is None:
         return None, None
@@ -42,7 +42,7 @@ def _county_source():
     eng = engine()
     if eng is None:
         return None, None
-    return os.path.realpath(release.path), eng.ini_map
+    return os.path.realpath(release.path), eng
 
 
 def _error(message: str, status: int, **extra):
@@ -68,8 +68,8 @@ def pinyin():
     if page is None or size is None:
         return _error("页码不对", 400)
     try:
-        key, ini_map = _county_source()
-        result = service().candidates(key, ini_map).page(q, page, size)
+        key, eng = _county_source()
+        result = service().candidates(key, eng).page(q, page, size)
     except InputError as exc:
         return _error(str(exc), 400)
     except NotReady:
