@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 DEMO_DIR ?= var/demo
 # Debian packages the tests need: Chromium for the browser tests, the CJK font for slips,
-# systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules).
-APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus
+# systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules),
+# Zinnia and its Simplified Chinese model for the keyboard's handwriting input.
+APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus libzinnia0 tegaki-zinnia-simplified-chinese
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint format venv system-deps screenshots bench clean
