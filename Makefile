@@ -33,9 +33,13 @@ system-deps:
 demo: venv system-deps
 	$(BIN)/kiosk demo --data $(DEMO_DIR) --port $(PORT)
 
+# ruff (style), import-linter (the layer contracts in pyproject.toml), vulture (dead code), mypy (types).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/vulture
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Problem, SchemaError
-from .schema import CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup, check_url
+from .schema import CatalogItem, Document, Domain, Guide, LifeEvent, Site, SynonymGroup
+from .urls import check_url
 
 
 @dataclass

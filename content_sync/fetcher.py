@@ -48,7 +48,6 @@ class PortalFetcher(FetcherInterface):
         # that hangs: after `timeout` seconds a transfer must average this rate (half the cap).
         self.min_bytes_per_second = min(1024, self.max_bytes_per_second // 2 or 1024)
         self.bytes_downloaded = 0
-        self.requests = 0
         self._started = time.monotonic()
         self._open: set[urllib3.BaseHTTPResponse] = set()
         self._pool = urllib3.PoolManager(**self._pool_options())
@@ -79,7 +78,6 @@ class PortalFetcher(FetcherInterface):
         for attempt in range(self.retries):
             if attempt:
                 time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
-            self.requests += 1
             try:
                 response = self._pool_for(url).request("GET", url, preload_content=False)
             except urllib3.exceptions.NewConnectionError as exc:  # refused, no route: not a timeout

@@ -10,7 +10,6 @@ daily publish needs targets, snapshot and timestamp keys only.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -162,17 +161,3 @@ def check_signer_matches_root(root: Root, role: str, signer: CryptoSigner, keys_
         raise PublishError(
             f"{key_path(keys_dir, role)} is not the {role} key that root.json (version {root.version}) trusts"
         )
-
-
-def describe(keys_dir: Path) -> dict:
-    """A summary of KEYS_DIR for the CLI: root version, expiry and the key id of each role."""
-    md = read_root(keys_dir)
-    return json.loads(
-        json.dumps(
-            {
-                "root_version": md.signed.version,
-                "root_expires": md.signed.expires.isoformat(),
-                "keyids": {r: md.signed.roles[r].keyids for r in ROLES},
-            }
-        )
-    )

@@ -365,7 +365,7 @@ def publish_bundle(
 def publish_source_dir(
     source_dir: Path, repo: Path, keys_dir: Path, settings: PublishSettings | None = None
 ) -> PublishResult:
-    """Read and validate a county's source folder (SOURCE_FORMAT.md), then publish it."""
+    """Read and validate a county's source folder (docs/content-format.md), then publish it."""
     from .sources import read_source_dir
 
     return publish_bundle(read_source_dir(source_dir), repo, keys_dir, settings)

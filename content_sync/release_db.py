@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from . import paths
 from .bundle import ContentBundle
 
 SCHEMA_VERSION = 1
@@ -144,6 +145,11 @@ def write_database(bundle: ContentBundle, path: Path, meta: dict[str, str] | Non
         conn.commit()
     finally:
         conn.close()
+
+
+def open_release(release: Path | str) -> sqlite3.Connection:
+    """open_readonly() on the content database of the release directory `release`."""
+    return open_readonly(Path(release) / paths.RELEASE_DB)
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -27,6 +26,8 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+from .urls import check_url
 
 # --- controlled vocabularies -------------------------------------------------------------
 
@@ -117,21 +118,6 @@ def _context(info: ValidationInfo) -> ValidationContext | None:
     if isinstance(ctx, dict):
         return ctx.get("content")
     return None
-
-
-def check_url(url: str, allowed_hosts: set[str] | None) -> str:
-    """Return `url` if it is an http(s) URL whose host is allowed; raise ValueError otherwise.
-
-    A host is allowed if it equals an allowlisted host or is a subdomain of one.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"must be an http(s) URL, got {url!r}")
-    if allowed_hosts is not None:
-        host = parts.hostname.lower()
-        if not any(host == h or host.endswith("." + h) for h in allowed_hosts):
-            raise ValueError(f"host {host!r} is not in the site's allowlist (qr_allowed_hosts)")
-    return url
 
 
 class Record(BaseModel):

@@ -8,11 +8,14 @@ in order, and never edited after they ship: add a new step instead.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from . import paths
 
 _lock = threading.Lock()
 _BUSY_TIMEOUT_S = 10.0
@@ -41,6 +44,11 @@ def _ensure_wal(conn: sqlite3.Connection) -> None:
             delay = min(delay * 2, 0.2)
 
 
+def open_db(root: Path | str) -> sqlite3.Connection:
+    """connect() to the state database of the data directory `root` (the one way to open it)."""
+    return connect(paths.state_db(Path(root)))
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open state.sqlite in WAL mode so the web app, the sync and the print worker share it."""
     path = Path(path)
@@ -56,6 +64,20 @@ def connect(path: Path) -> sqlite3.Connection:
         " PRIMARY KEY (component, step))"
     )
     return conn
+
+
+@contextlib.contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[None]:
+    """The one way to open a write transaction on state.sqlite: BEGIN IMMEDIATE (what is read
+    inside sees no other writer until the end), rolled back if anything inside raises, committed
+    otherwise (a `return` inside included)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[str]) -> None:

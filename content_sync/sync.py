@@ -97,7 +97,7 @@ def _now() -> str:
 
 def open_state(root: Path) -> sqlite3.Connection:
     """state.sqlite with the sync tables migrated."""
-    conn = state.connect(paths.state_db(root))
+    conn = state.open_db(root)
     state.migrate(conn, "sync", MIGRATIONS)
     return conn
 
@@ -337,51 +337,3 @@ def _prune_target_cache(target_dir: Path, wanted: set[str]) -> None:
         if entry.name not in keep:
             entry.unlink(missing_ok=True)
             faults.point("sync:cache-pruned")
-
-
-def _parse_time(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def status_report(root: Path, stale_days: float = 3, now: dt.datetime | None = None) -> dict:
-    """What an operator needs to know: the active release, its counts and age, the last attempts.
-
-    `content_age_hours` counts from the last time a sync confirmed the content is the portal's
-    current one (or from the build, if no sync ever succeeded); past `stale_days` it is stale.
-    """
-    from .release import list_releases, verify_release
-
-    root = Path(root)
-    now = now or dt.datetime.now(dt.UTC)
-    current = paths.current_release(root)
-    active = None
-    if current is not None:
-        manifest = read_manifest(current)
-        active = {
-            key: manifest.get(key)
-            for key in ("id", "built_at", "content_version", "content_updated_at", "county", "counts", "source")
-        }
-        active["whole"] = not verify_release(current)
-    conn = open_state(root)
-    try:
-        attempts = last_attempts(conn, 1)
-        success = last_success(conn)
-    finally:
-        conn.close()
-    confirmed = _parse_time(success["finished_at"]) if success else None
-    if confirmed is None and active:
-        confirmed = _parse_time(active["built_at"])
-    age_hours = round((now - confirmed).total_seconds() / 3600, 1) if confirmed else None
-    return {
-        "data_dir": str(root),
-        "active_release": active,
-        "releases": [r.name for r in list_releases(root)],
-        "content_confirmed_at": confirmed.isoformat(timespec="seconds") if confirmed else None,
-        "content_age_hours": age_hours,
-        "stale": age_hours is None or age_hours > stale_days * 24,
-        "last_attempt": attempts[0] if attempts else None,
-        "last_success": success,
-    }

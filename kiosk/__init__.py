@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from pathlib import Path
@@ -12,10 +13,11 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
-from .config import DEFAULTS, load_toml
+from .config import DEFAULTS, load_settings
 from .content import ReleaseHolder
+from .version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app", "resource_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -56,16 +58,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
     )
     app.url_map.converters["int"] = SqliteIntConverter
-    app.config.from_mapping(DEFAULTS)
-    if test_config is None:
-        app.config.from_mapping(load_toml())
-        app.config.from_prefixed_env("KIOSK")
-    else:
-        app.config.from_mapping(test_config)
-    data_dir = Path(app.config["DATA_DIR"])
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _secret_key(data_dir)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
+    # Parsed once; an unknown or mistyped setting raises config.SettingsError here, before any work.
+    settings = load_settings(test_config, read_environment=test_config is None)
+    if not settings.SECRET_KEY:
+        settings = dataclasses.replace(settings, SECRET_KEY=_secret_key(Path(settings.DATA_DIR)))
+    app.extensions["kiosk.settings"] = settings
+    app.config.from_mapping(settings.as_dict())  # Flask reads SECRET_KEY; extensions may read the rest
+    if test_config is not None:  # Flask's own keys (TESTING, WTF_CSRF_ENABLED …); the settings are typed above
+        app.config.from_mapping({k: v for k, v in test_config.items() if k not in DEFAULTS})
+    data_dir = Path(settings.DATA_DIR)
+    if not (test_config and "SESSION_COOKIE_SAMESITE" in test_config):
+        # Flask's default is None (no SameSite): the kiosk's cookie is never sent with another site's request.
+        app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
 
     Htmx(app)
     CSRFProtect(app)
@@ -83,9 +87,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feedback.bp)
-    from . import printing, slips
+    from . import printing
+    from .printing import views as printing_views
 
-    app.register_blueprint(slips.bp)
+    app.register_blueprint(printing_views.bp)
     printing.init_app(app)  # starts the print worker with the first request, not in tests
     from .search import views as search_views
 

@@ -1,8 +1,8 @@
 """The `kiosk` command: a thin layer over the library for operators, scripts and systemd.
 
-Expected failures print one clear line and exit non-zero; they never print a traceback.
-Commands of each concern live in their own module and attach to `main`; the imports at the
-bottom register them.
+Expected failures print one clear line and exit non-zero; they never print a traceback (the
+one error handler and its table are in kiosk/commands.py). Each feature defines its commands
+in its own module, as a `COMMANDS` list; this module only assembles them into the group.
 """
 
 from __future__ import annotations
@@ -13,29 +13,21 @@ from pathlib import Path
 import click
 
 from . import create_app
+from .admin import cli as admin_cli
+from .commands import AppState, KioskGroup, fail, pass_state
+from .config import DEFAULT_CONFIG_FILE, settings_of
+from .ime import cli as ime_cli
+from .printing import cli as printing_cli
+from .search import cli as search_cli
+from .security import WAITRESS_LIMITS
+from .sync import cli as sync_cli
 
 
-class AppState:
-    """Creates the Flask app on first use, so `kiosk --help` stays fast."""
-
-    def __init__(self) -> None:
-        self._app = None
-
-    @property
-    def app(self):
-        if self._app is None:
-            self._app = create_app()
-        return self._app
-
-
-pass_state = click.make_pass_decorator(AppState, ensure=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KioskGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     type=click.Path(dir_okay=False),
-    help="Settings file (TOML); default $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
+    help=f"Settings file (TOML); default $KIOSK_CONFIG or {DEFAULT_CONFIG_FILE}.",
 )
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:
@@ -55,8 +47,8 @@ def serve(state: AppState, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     app = state.app
-    click.echo(f"serving {app.config['DATA_DIR']} at http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk")
+    click.echo(f"serving {settings_of(app).DATA_DIR} at http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk", **WAITRESS_LIMITS)
 
 
 @main.command()
@@ -98,8 +90,7 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
         )
         result = sync(root, settings)
     except ContentSyncError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise click.exceptions.Exit(exc.exit_code) from None
+        fail(exc)
     click.echo(
         f"4. sync: {result.outcome}, release {result.release_id} "
         f"({result.targets_downloaded} targets, {result.bytes_downloaded} bytes downloaded)"
@@ -120,12 +111,12 @@ def demo(data_dir: str, port: int, no_serve: bool) -> None:
     )
     click.echo(f"5. kiosk at http://127.0.0.1:{port}/")
     try:
-        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk")
+        waitress_serve(app, host="127.0.0.1", port=port, threads=8, ident="kiosk", **WAITRESS_LIMITS)
     finally:
         server.stop()
 
 
-from . import admin_cli, sync_cli  # noqa: E402,F401  (registers commands)
-from .ime import cli as _ime_cli  # noqa: E402,F401  (registers commands)
-from .printing import cli as _printing_cli  # noqa: E402,F401  (registers commands)
-from .search import cli as _search_cli  # noqa: E402,F401  (registers commands)
+_FEATURES = (admin_cli, sync_cli, printing_cli, search_cli, ime_cli)
+for _commands in (feature.COMMANDS for feature in _FEATURES):
+    for _command in _commands:
+        main.add_command(_command)

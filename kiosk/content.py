@@ -8,17 +8,23 @@ directory is never modified, and pruning keeps the last few.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from content_sync import paths
-from content_sync.release_db import open_readonly
+from content_sync.kinds import record_kind
+from content_sync.release import read_manifest
+from content_sync.release_db import open_release
 from content_sync.schema import CatalogItem, Document, Domain, Guide, Hall, LifeEvent, Site
+
+M = TypeVar("M", bound=BaseModel)
 
 # The largest page number we try to compute with; anything beyond is clamped to the last page.
 _MAX_PAGE = 1_000_000
@@ -62,7 +68,7 @@ class Release:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.manifest: dict = json.loads((self.path / paths.RELEASE_MANIFEST).read_text())
+        self.manifest: dict = read_manifest(self.path)
         self.id: str = self.manifest["id"]
         self._local = threading.local()
 
@@ -70,7 +76,7 @@ class Release:
     def db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = open_readonly(self.path / paths.RELEASE_DB)
+            conn = self._local.conn = open_release(self.path)
         return conn
 
     @property
@@ -106,9 +112,20 @@ class Release:
 
     # --- single records
 
-    def _one(self, table: str, model, record_id: str):
+    def _one(self, table: str, model: type[M], record_id: str) -> M | None:
         row = self.db.execute(f"SELECT data FROM {table} WHERE id = ?", (record_id,)).fetchone()
         return model.model_validate_json(row[0]) if row else None
+
+    def record_title(self, kind: str, record_id: str) -> str | None:
+        """The name or title of a record of any kind (content_sync.kinds), or None if there is none."""
+        found = record_kind(kind)
+        if found is None:
+            return None
+        row = self.db.execute(f"SELECT {found.title_column} FROM {found.table} WHERE id = ?", (record_id,)).fetchone()
+        return row[0] if row else None
+
+    def has_record(self, kind: str, record_id: str) -> bool:
+        return self.record_title(kind, record_id) is not None
 
     def guide(self, guide_id: str) -> Guide | None:
         return self._one("guides", Guide, guide_id)
@@ -124,7 +141,9 @@ class Release:
 
     # --- lists and paging
 
-    def _page(self, model, count_sql: str, rows_sql: str, args: tuple, page, size: int) -> Page:
+    def _page(
+        self, model: type[BaseModel], count_sql: str, rows_sql: str, args: tuple, page: int | str | None, size: int
+    ) -> Page:
         total = self.db.execute(count_sql, args).fetchone()[0]
         number, pages, offset = clamp_page(page, total, size)
         rows = self.db.execute(rows_sql + " LIMIT ? OFFSET ?", (*args, size, offset))
@@ -155,9 +174,12 @@ class Release:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def catalog_rows(self, domain: str, category_1: str, category_2: str | None, page=1, size: int = 12) -> Page:
+    def catalog_rows(
+        self, domain: str, category_1: str, category_2: str | None, page: int | str | None = 1, size: int = 12
+    ) -> Page:
         """Catalog rows of a category; `category_2=None` means every row of the first-level category."""
-        where, args = "domain = ? AND category_1 = ?", (domain, category_1)
+        where = "domain = ? AND category_1 = ?"
+        args: tuple[str, ...] = (domain, category_1)
         if category_2 is not None:
             where, args = where + " AND category_2 = ?", (*args, category_2)
         return self._page(
@@ -173,7 +195,7 @@ class Release:
         rows = self.db.execute("SELECT data FROM catalog_items WHERE guide_id = ? ORDER BY position", (guide_id,))
         return [CatalogItem.model_validate_json(r[0]) for r in rows]
 
-    def guides_in_domain(self, domain: str, page=1, size: int = 12) -> Page:
+    def guides_in_domain(self, domain: str, page: int | str | None = 1, size: int = 12) -> Page:
         return self._page(
             Guide,
             "SELECT count(*) FROM guides WHERE domain = ?",
@@ -188,7 +210,7 @@ class Release:
         rows = self.db.execute("SELECT department, count(*) FROM guides GROUP BY department ORDER BY min(position)")
         return [(r[0], r[1]) for r in rows]
 
-    def guides_by_department(self, department: str, page=1, size: int = 12) -> Page:
+    def guides_by_department(self, department: str, page: int | str | None = 1, size: int = 12) -> Page:
         return self._page(
             Guide,
             "SELECT count(*) FROM guides WHERE department = ?",
@@ -213,7 +235,7 @@ class Release:
     def document_kind_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
 
-    def documents_by_kind(self, kind: str, page=1, size: int = 12) -> Page:
+    def documents_by_kind(self, kind: str, page: int | str | None = 1, size: int = 12) -> Page:
         """Documents of one kind, newest first."""
         return self._page(
             Document,

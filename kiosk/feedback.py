@@ -6,11 +6,14 @@ Nothing personal is stored: what kind of page, which record, when, and yes or no
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
-from .state_db import get_state
+from .state_db import ensure_tables, get_state
+
+if TYPE_CHECKING:
+    import sqlite3
 
 COMPONENT = "feedback"
 MIGRATIONS = [
@@ -38,9 +41,7 @@ def _now() -> str:
 def _state() -> sqlite3.Connection:
     conn = get_state()
     if not g.get("feedback_migrated"):
-        from content_sync.state import migrate
-
-        migrate(conn, COMPONENT, MIGRATIONS)
+        ensure_tables(conn, COMPONENT, MIGRATIONS)
         g.feedback_migrated = True
     return conn
 

@@ -1,12 +1,7 @@
 """Fleet monitoring: /healthz (JSON liveness and content freshness) and Prometheus /metrics.
 
-`terminal_status()` is the one place that reads what an operator wants to know each morning:
-the active release, how old the content is, the last sync and its result, the printer. The panel,
-`kiosk healthz`, /healthz and the metrics collector all use it.
-
-Content age counts from the moment the content was last known to be current: the later of the
-release's build time and the last sync that ended 'updated' or 'unchanged'. A county that changes
-nothing for a week does not make its terminals stale; a terminal that cannot reach the portal does.
+Both render kiosk.status.terminal_status(), the one place the terminal's status is computed
+(the operator panel and `kiosk status` / `kiosk healthz` render it too).
 
 /metrics uses a registry per app (never prometheus_client's global one): a custom collector reads
 state.sqlite and the release at scrape time, and a before/after_request pair feeds a latency
@@ -15,13 +10,8 @@ histogram per endpoint.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Histogram
@@ -29,148 +19,19 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from content_sync import paths
-
-from . import __version__, stats
+from . import stats
 from .state_db import open_state
+from .status import PRINTER_STATES, SUCCESSFUL_SYNC, parse_time, status_of
+from .version import __version__
 
-PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 SYNC_OUTCOMES = ("running", "updated", "unchanged", "failed")
-SUCCESSFUL_SYNC = ("updated", "unchanged")
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-# Printer states an operator must act on.
-PRINTER_PROBLEMS = {"paper_out", "offline"}
 
 bp = Blueprint("monitoring", __name__)
 
 
-def _parse(ts: str | None) -> dt.datetime | None:
-    if not ts:
-        return None
-    moment = dt.datetime.fromisoformat(ts)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@dataclass
-class TerminalStatus:
-    """What an operator or Prometheus wants to know about one terminal, right now."""
-
-    checked_at: str
-    release_id: str | None = None
-    content_version: str | None = None
-    county: str | None = None
-    built_at: str | None = None
-    content_updated_at: str | None = None
-    content_confirmed_at: str | None = None
-    content_age_seconds: float | None = None
-    stale: bool = True
-    stale_after_days: int = 3
-    last_sync: dict[str, Any] | None = None
-    last_successful_sync: dict[str, Any] | None = None
-    printer_state: str = "unknown"  # one of PRINTER_STATES, or "none" (PRINTER = "none")
-    printer_detail: str | None = None
-    printer_checked_at: str | None = None
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        """'ok', 'degraded' (serving, but someone should look) or 'failing' (nothing to serve)."""
-        if self.release_id is None:
-            return "failing"
-        return "degraded" if self.problems else "ok"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, **asdict(self)}
-
-
-def _sync_row(conn: sqlite3.Connection, successful: bool) -> dict[str, Any] | None:
-    if not stats.has_table(conn, "sync_attempts"):
-        return None
-    where = "WHERE outcome IN ('updated', 'unchanged')" if successful else ""
-    row = conn.execute(
-        "SELECT started_at, finished_at, outcome, error_kind, error, release_id, bytes_downloaded,"
-        f" targets_downloaded FROM sync_attempts {where} ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    return dict(row) if row else None
-
-
-def terminal_status(
-    data_dir: Path,
-    conn: sqlite3.Connection,
-    stale_days: int,
-    now: dt.datetime | None = None,
-    printer_configured: bool = True,
-) -> TerminalStatus:
-    """Read the release manifest and the state tables into one TerminalStatus."""
-    now = now or dt.datetime.now(dt.UTC)
-    status = TerminalStatus(checked_at=now.isoformat(timespec="seconds"), stale_after_days=stale_days)
-    release = paths.current_release(Path(data_dir))
-    manifest = None
-    if release is not None:
-        try:
-            manifest = json.loads((release / paths.RELEASE_MANIFEST).read_text())
-        except (OSError, ValueError):
-            status.problems.append("release_unreadable")
-    if manifest is not None:
-        status.release_id = manifest.get("id")
-        status.content_version = manifest.get("content_version") or None
-        status.county = manifest.get("county")
-        status.built_at = manifest.get("built_at")
-        status.content_updated_at = manifest.get("content_updated_at")
-    status.last_sync = _sync_row(conn, successful=False)
-    status.last_successful_sync = _sync_row(conn, successful=True)
-
-    confirmed = [_parse(status.built_at)]
-    if status.last_successful_sync:
-        confirmed.append(
-            _parse(status.last_successful_sync["finished_at"] or status.last_successful_sync["started_at"])
-        )
-    confirmed = [c for c in confirmed if c is not None]
-    if status.release_id and confirmed:
-        latest = max(confirmed)
-        status.content_confirmed_at = latest.isoformat(timespec="seconds")
-        status.content_age_seconds = max(0.0, (now - latest).total_seconds())
-        status.stale = status.content_age_seconds > stale_days * 86400
-    if status.release_id is None:
-        if "release_unreadable" not in status.problems:
-            status.problems.append("no_release")
-    elif status.stale:
-        status.problems.append("content_stale")
-    if status.last_sync and status.last_sync["outcome"] == "failed":
-        status.problems.append("last_sync_failed")
-
-    if not printer_configured:
-        # PRINTER = "none": the terminal shows QR codes only; no printer state is a problem.
-        status.printer_state = "none"
-        return status
-    if stats.has_table(conn, "printer_status"):
-        row = conn.execute("SELECT checked_at, state, detail FROM printer_status WHERE id = 1").fetchone()
-        if row is not None:
-            status.printer_state = row["state"] if row["state"] in PRINTER_STATES else "unknown"
-            status.printer_detail = row["detail"]
-            status.printer_checked_at = row["checked_at"]
-    if status.printer_state in PRINTER_PROBLEMS:
-        status.problems.append(f"printer_{status.printer_state}")
-    return status
-
-
-def status_for_app(app: Flask, now: dt.datetime | None = None) -> TerminalStatus:
-    """terminal_status() for an app, on a connection of its own (usable outside a request)."""
-    conn = open_state(app)
-    try:
-        return terminal_status(
-            app.config["DATA_DIR"],
-            conn,
-            int(app.config["CONTENT_STALE_DAYS"]),
-            now,
-            printer_configured=app.config["PRINTER"] != "none",
-        )
-    finally:
-        conn.close()
-
-
 def _timestamp(ts: str | None) -> float | None:
-    moment = _parse(ts)
+    moment = parse_time(ts)
     return moment.timestamp() if moment else None
 
 
@@ -186,12 +47,7 @@ class KioskCollector(Collector):
     def collect(self):
         conn = open_state(self._app)
         try:
-            status = terminal_status(
-                self._app.config["DATA_DIR"],
-                conn,
-                int(self._app.config["CONTENT_STALE_DAYS"]),
-                printer_configured=self._app.config["PRINTER"] != "none",
-            )
+            status = status_of(self._app, conn)
             searches, without_result = stats.search_totals(conn)
             slips_printed, test_slips_printed = stats.slips_printed_total(conn)
         finally:
@@ -302,7 +158,7 @@ class Metrics:
 @bp.get("/healthz")
 def healthz():
     """Liveness and freshness as JSON; 503 only when there is no content to serve."""
-    status = status_for_app(current_app)
+    status = status_of(current_app)
     body = json.dumps(status.as_dict(), ensure_ascii=False, indent=1)
     response = Response(body, status=503 if status.status == "failing" else 200, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"

@@ -10,12 +10,10 @@ import csv
 import datetime as dt
 import io
 import secrets
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -29,8 +27,10 @@ from content_sync.schema import DocumentKind
 
 from . import apply as apply_facts
 from . import feedback
+from .config import current_settings
 from .content import Page
 from .errors import render_error
+from .security import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -68,18 +68,18 @@ def _layout_context() -> dict:
         "elder": bool(session.get("elder")),
         "now": now,
         "today_text": f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}",
-        "idle_timeout": current_app.config["IDLE_TIMEOUT_SECONDS"],
-        "idle_countdown": current_app.config["IDLE_COUNTDOWN_SECONDS"],
+        "idle_timeout": current_settings().IDLE_TIMEOUT_SECONDS,
+        "idle_countdown": current_settings().IDLE_COUNTDOWN_SECONDS,
         "hall": None,
         "release": None,
     }
     if release is not None:
-        context.update(hall=release.hall(current_app.config["HALL_ID"]), release=release)
+        context.update(hall=release.hall(current_settings().HALL_ID), release=release)
     return context
 
 
 def _page_size() -> int:
-    return int(current_app.config["PAGE_SIZE"])
+    return current_settings().PAGE_SIZE
 
 
 def _check_id(value: str) -> str:
@@ -129,21 +129,11 @@ def reset():
     return redirect(url_for("public.home"), code=303)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path inside the kiosk may be a redirect target: never another host."""
-    if not target:
-        return url_for("public.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("public.home")
-    return target
-
-
 @bp.post("/elder")
 def elder():
     """Switch 长辈模式 on or off; it stays until the idle reset."""
     session["elder"] = not session.get("elder")
-    return redirect(_safe_next(request.form.get("next")), code=303)
+    return redirect(safe_next(request.form.get("next"), url_for("public.home")), code=303)
 
 
 # --- guides: by domain, by department, by life event --------------------------------------

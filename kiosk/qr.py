@@ -17,7 +17,7 @@ import qrcode
 import qrcode.constants
 import qrcode.image.svg
 
-from content_sync.schema import check_url
+from content_sync.urls import check_url
 
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks

@@ -6,13 +6,20 @@ import sqlite3
 
 from flask import Flask, current_app, g
 
-from content_sync import paths, state
+from content_sync import state
+
+from .config import settings_of
 
 
 def open_state(app: Flask) -> sqlite3.Connection:
     """A connection of its own to `app`'s state database, which the caller closes: for code
     outside a request (CLI commands, the metrics collector)."""
-    return state.connect(paths.state_db(app.config["DATA_DIR"]))
+    return state.open_db(settings_of(app).DATA_DIR)
+
+
+def ensure_tables(conn: sqlite3.Connection, component: str, migrations: list[str]) -> None:
+    """Create or migrate one component's tables (content_sync.state keeps the schema versions)."""
+    state.migrate(conn, component, migrations)
 
 
 def get_state() -> sqlite3.Connection:

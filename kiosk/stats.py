@@ -11,7 +11,7 @@ trying `kiosk search`) are left out everywhere.
 
 Privacy: rows hold no personal data by design. Query text is what citizens typed, so before any
 query is shown or exported, long digit runs (a phone or ID-card number typed by mistake) are
-masked by `redact_query`, on top of the search part's own masking. `prune_search_log` enforces
+masked by `querylog.redact_query`, on top of the masking when stored. `querylog.prune` enforces
 SEARCH_LOG_RETENTION_DAYS. The Prometheus counters come from `search_totals`, which folds new
 rows into running totals in `stats_totals`, so pruning (ours or the search part's) never makes
 them go backwards.
@@ -20,25 +20,16 @@ them go backwards.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from content_sync import state
 
+from .search import querylog
+
 # print_jobs.kind of an operator's test slip (kiosk.printing.queue.enqueue_test).
 TEST_KIND = "test"
-
-# Owned by the operators part (component "admin"), next to audit_log and admin_auth.
-TOTALS_DDL = "CREATE TABLE stats_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)"
-
-_LONG_DIGITS = re.compile(r"[0-9０-９]{7,}[0-9０-９xX]?")
-
-
-def redact_query(query: str) -> str:
-    """Mask runs of 7 or more digits (phone numbers, ID-card numbers) in a logged query."""
-    return _LONG_DIGITS.sub(lambda m: "＊" * len(m.group()), query)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -85,7 +76,7 @@ def _grouped_queries(
         where += " AND result_count = 0"
     # Group on the query as typed, ignoring surrounding spaces and the case of Latin letters (pinyin
     # initials), after masking: two different phone numbers are one masked query.
-    conn.create_function("kiosk_redact", 1, redact_query, deterministic=True)
+    conn.create_function("kiosk_redact", 1, querylog.redact_query, deterministic=True)
     rows = conn.execute(
         f"SELECT kiosk_redact(lower(trim(query))) AS q, count(*) AS searches,"
         f" sum(result_count = 0) AS without_result, max(at) AS last_at"
@@ -203,8 +194,7 @@ def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
     ensure_tables(conn)
     if not has_table(conn, "search_log"):
         return _total(conn, "searches"), _total(conn, "searches_without_result")
-    conn.execute("BEGIN IMMEDIATE")  # no row can be added while we count and move the mark
-    try:
+    with state.write(conn):  # no row can be added while we count and move the mark
         mark = _total(conn, "search_log_counted_id")
         top = conn.execute("SELECT coalesce(max(id), 0) FROM search_log").fetchone()[0]
         if top < mark:
@@ -220,10 +210,6 @@ def search_totals(conn: sqlite3.Connection) -> tuple[int, int]:
             _set_total(conn, "searches", searches)
             _set_total(conn, "searches_without_result", without_result)
             _set_total(conn, "search_log_counted_id", top)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return searches, without_result
 
 
@@ -236,21 +222,6 @@ def slips_printed_total(conn: sqlite3.Connection) -> tuple[int, int]:
         (TEST_KIND, TEST_KIND),
     ).fetchone()
     return row[0], row[1]
-
-
-def prune_search_log(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
-    """Delete search_log rows older than `retention_days` (0 keeps everything); return how many.
-
-    kiosk-sync.service runs it nightly (`kiosk prune-search-log`). The rows are first folded into
-    the running totals, so the /metrics counters keep them.
-    """
-    if retention_days <= 0 or not has_table(conn, "search_log"):
-        return 0
-    search_totals(conn)
-    now = now or dt.datetime.now(dt.UTC)
-    cutoff = (now - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
-    # Timestamps are ISO UTC text of one format, so they compare as strings.
-    return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
 
 
 # --- everything at once (CLI --json, the panel, CSV)

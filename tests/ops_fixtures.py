@@ -1,6 +1,7 @@
 """A terminal's state database as the other parts write it, with a recorded day-by-day history.
 
-The tables are those of CONTRACTS.md (see create_contract_tables); the rows are a small,
+The tables are those their owner modules create (docs/architecture.md lists the owners; see
+create_contract_tables, which checks them against the DDL below); the rows are a small,
 hand-written record of three days in a hall, so that every statistic has one right answer that
 the tests state.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from content_sync import paths, state
 
-# The tables exactly as CONTRACTS.md states them.
+# The columns other parts rely on; create_contract_tables checks the owners' tables have them.
 CONTRACT_TABLES = {
     "sync_attempts": """CREATE TABLE sync_attempts(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
         outcome TEXT NOT NULL, error_kind TEXT, error TEXT, release_id TEXT,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from content_sync.sync_errors import PortalUnreachable
-from kiosk.sync_cli import NO_CONTENT_EXIT
+from kiosk.sync.cli import NO_CONTENT_EXIT
 
 from .sync_fixtures import edit_guide, free_port, kiosk_cli_fixture, make_county, portal_fixture
 
@@ -46,8 +46,9 @@ def test_rollback_with_nothing_to_go_back_to_prints_a_failure_object(portal, kio
     result = kiosk("rollback", "--json")
     assert result.exit_code != 0
     data = json.loads(result.stdout)
-    assert data["ok"] is False and data["error_kind"] and data["error"]
-    assert result.stderr.startswith("error: ")
+    assert data["ok"] is False and data["error_kind"] == "no_previous_release" and data["error"]
+    assert result.stderr.startswith("error (no_previous_release): ")
+    assert result.exit_code == 17
 
 
 def test_status_without_content_says_so_and_exits_no_content(portal, kiosk):
@@ -71,3 +72,18 @@ def test_status_with_content_exits_zero_and_reports_content(portal, kiosk):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["has_content"] is True
     assert "no content yet" not in kiosk("status").stdout
+
+
+def test_status_json_is_the_json_of_healthz(portal, kiosk, tmp_path):
+    """One status, rendered twice: `kiosk status --json` and /healthz on the same terminal."""
+    from kiosk import create_app
+
+    portal.publish(make_county())
+    assert kiosk("sync").exit_code == 0
+    cli = json.loads(kiosk("status", "--json").stdout)
+    app = create_app({"TESTING": True, "DATA_DIR": str(portal.terminal), "CACHE_DIR": str(tmp_path / "cache")})
+    web = app.test_client().get("/healthz").get_json()
+    moment = ("checked_at", "content_age_seconds", "content_age_hours")
+    assert {k: v for k, v in cli.items() if k not in moment} == {k: v for k, v in web.items() if k not in moment}
+    assert cli["has_content"] is True and cli["release_id"] == web["release_id"] is not None
+    assert set(cli) == set(web)

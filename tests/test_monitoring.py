@@ -11,7 +11,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from content_sync import paths, state
 from content_sync.release import activate, build_release
-from kiosk import create_app, monitoring, stats
+from kiosk import create_app, stats
+from kiosk.search import querylog
+from kiosk.status import terminal_status
 
 from .factories import make_bundle
 from .ops_fixtures import recorded_state
@@ -90,7 +92,7 @@ def test_healthz_without_content_is_failing_503(tmp_path):
 
 def test_a_damaged_release_manifest_is_reported(data_dir):
     (paths.current_release(data_dir) / paths.RELEASE_MANIFEST).write_text("{not json")
-    status = monitoring.terminal_status(data_dir, state.connect(paths.state_db(data_dir)), 3)
+    status = terminal_status(data_dir, state.connect(paths.state_db(data_dir)), 3)
     assert (status.status, status.problems) == ("failing", ["release_unreadable"])
 
 
@@ -131,7 +133,7 @@ def test_terminal_status_at_a_given_moment(data_dir):
     built = paths.current_release(data_dir)
     conn = state.connect(paths.state_db(data_dir))
     later = NOW + dt.timedelta(days=4)
-    status = monitoring.terminal_status(data_dir, conn, 3, now=later)
+    status = terminal_status(data_dir, conn, 3, now=later)
     assert status.release_id == built.name and status.stale and status.problems == ["content_stale"]
 
 
@@ -191,7 +193,7 @@ def test_metrics_are_read_at_scrape_time(recorded_client, data_dir):
 
 def test_search_counters_survive_pruning_the_log(recorded_client, data_dir):
     conn = state.connect(paths.state_db(data_dir))
-    assert stats.prune_search_log(conn, 30, now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == 11
+    assert querylog.prune(conn, 30, now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == 11
     conn.close()
     m = metrics_of(recorded_client)
     assert m[("kiosk_searches_total", ())] == 11 and m[("kiosk_searches_without_result_total", ())] == 5

@@ -80,8 +80,34 @@ def test_limit_per_session(conn):
     with pytest.raises(queue.RateLimited) as limited:
         queue.enqueue(conn, "g-9", "s1", per_session=3, per_minute=100)
     assert limited.value.scope == "session"
-    # A new idle session (after the reset to home) may print again.
-    assert queue.enqueue(conn, "g-9", "s2", per_session=3, per_minute=100).status == "queued"
+    # A new idle session (after the reset to home) may print again once the cool-down is over.
+    with pytest.raises(queue.RateLimited) as limited:
+        queue.enqueue(conn, "g-9", "s2", per_session=3, per_minute=100, cooldown_seconds=60)
+    assert limited.value.scope == "cooldown" and 55 <= limited.value.retry_after <= 60
+    a_minute_ago = queue.stamp(queue.now() - dt.timedelta(seconds=61))
+    conn.execute("UPDATE print_jobs SET created_at = ?", (a_minute_ago,))
+    assert queue.enqueue(conn, "g-9", "s2", per_session=3, per_minute=100, cooldown_seconds=60).status == "queued"
+
+
+def test_slips_with_pauses_between_them_are_no_run(conn):
+    times = [queue.now() - dt.timedelta(seconds=s) for s in (200, 100, 5)]
+    for n, moment in enumerate(times):
+        job = queue.enqueue(conn, f"g-{n}", f"s{n}", per_session=3, per_minute=100, cooldown_seconds=60)
+        conn.execute("UPDATE print_jobs SET created_at = ? WHERE id = ?", (queue.stamp(moment), job.id))
+    # Three slips, but not in a row: the next citizen prints at once.
+    assert queue.enqueue(conn, "g-9", "s9", per_session=3, per_minute=100, cooldown_seconds=60).status == "queued"
+
+
+def test_the_reset_does_not_undo_the_limit(conn):
+    """One person pressing 打印 and the idle reset in turn gets `per_session` slips, then waits."""
+    for n in range(3):
+        queue.enqueue(conn, "g-1", f"after-reset-{n}", per_session=3, per_minute=100, cooldown_seconds=60)
+    with pytest.raises(queue.RateLimited) as limited:
+        queue.enqueue(conn, "g-1", "after-reset-3", per_session=3, per_minute=100, cooldown_seconds=60)
+    assert limited.value.scope == "cooldown"
+    # Failed slips and operators' test slips are no part of a run.
+    conn.execute("UPDATE print_jobs SET status = 'failed' WHERE id = (SELECT max(id) FROM print_jobs)")
+    assert queue.enqueue(conn, "g-1", "after-reset-3", per_session=3, per_minute=100, cooldown_seconds=60)
 
 
 def test_failed_slips_do_not_count_against_the_limit(conn):

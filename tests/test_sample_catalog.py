@@ -1,6 +1,6 @@
 """The sample county's catalog, documents, attachments, synonyms and site (demo/county/).
 
-These tests read the files the way SOURCE_FORMAT describes them, with openpyxl, csv and json
+These tests read the files the way docs/content-format.md describes them, with openpyxl, csv and json
 only, so that they check the sample itself and not the project's source reader.
 """
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNTY = ROOT / "demo" / "county"
 INDEX = ROOT / "demo" / "authoring" / "guide_index.json"
 
-# From the sample county's description (docs: SOURCE_FORMAT): its hosts and halls.
+# From the sample county's description (docs/content-format.md): its hosts and halls.
 ALLOWED_HOSTS = {"hechuan.gov.example", "zwfw.province.gov.example"}
 HALL_IDS = {"hall-county", "hall-estate", "center-changning", "center-baishu", "center-datang"}
 ONLINE_BASE = "https://zwfw.province.gov.example/item/"

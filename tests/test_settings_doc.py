@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import click
+import click.testing
 import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
@@ -120,3 +121,12 @@ def test_terminal_list_is_valid_file_sd():
 
 def test_the_panel_address_is_documented():
     assert "http://127.0.0.1:8080/admin/" in (DOCS / "operations.md").read_text()
+
+
+def test_content_format_shows_what_validate_prints_for_the_sample():
+    from content_sync.cli import main as content_sync_main
+
+    root = DOCS.parent
+    result = click.testing.CliRunner().invoke(content_sync_main, ["validate", str(root / "demo" / "county")])
+    assert result.exit_code == 0, result.output
+    assert f"    {result.output.strip()}\n" in (DOCS / "content-format.md").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
@@ -145,10 +146,17 @@ def test_limit_per_session_offers_the_code_instead(data_dir, tmp_path):
     assert "每位办事人最多打印 1 张告知单" in html and "/qr/guide/g-social-01.svg" in html
     assert client.post("/slips/guide/g-social-01").status_code == 429
 
-    # The idle reset starts a new session, which may print again.
+    # The idle reset starts a new session, which waits out the cool-down before it prints again.
     with client.session_transaction() as sess:
         sess.pop("sid")
-    assert client.post("/slips/guide/g-social-01", headers=HX).status_code == 200
+    waiting = client.post("/slips/guide/g-social-01", headers=HX).get_data(as_text=True)
+    assert re.search(r"这台机器刚连续打印了 1 张告知单，请等 (1 分钟|\d+ 秒)再试", waiting)
+    conn = state.connect(paths.state_db(data_dir))
+    conn.execute("UPDATE print_jobs SET created_at = ?", (queue.stamp(queue.now() - dt.timedelta(seconds=61)),))
+    conn.close()
+    with client.session_transaction() as sess:
+        sess.pop("sid")
+    assert _job_id(client.post("/slips/guide/g-social-01", headers=HX).get_data(as_text=True))
 
 
 def test_limit_per_minute_across_citizens(data_dir, tmp_path):

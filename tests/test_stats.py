@@ -7,7 +7,9 @@ import time
 
 import pytest
 
+from content_sync import state
 from kiosk import stats
+from kiosk.search import querylog
 
 from .ops_fixtures import recorded_state
 
@@ -88,10 +90,13 @@ def test_masked_queries_are_counted_together(conn):
 
 
 def test_phone_and_id_numbers_typed_into_search_are_masked():
-    assert stats.redact_query("13912345678 低保") == "＊" * 11 + " 低保"
-    assert stats.redact_query("11010519491231002X") == "＊" * 18
-    assert stats.redact_query("测政发〔2025〕3号") == "测政发〔2025〕3号"
-    assert stats.redact_query("0999-6123") == "0999-6123"
+    assert querylog.redact_query("13912345678 低保") == "＊" * 11 + " 低保"
+    assert querylog.redact_query("11010519491231002X") == "＊" * 18
+    assert querylog.redact_query("测政发〔2025〕3号") == "测政发〔2025〕3号"
+    assert querylog.redact_query("12345 热线") == "12345 热线"
+    # Separators do not hide a number: the dash, dot and underscore forms are masked too.
+    assert querylog.redact_query("0999-6123") == "＊" * 9
+    assert querylog.redact_query("139.1234.5678") == "＊" * 13
 
 
 def test_most_viewed_guides_ignore_other_kinds(conn):
@@ -153,13 +158,13 @@ def test_a_terminal_where_nothing_was_recorded_has_empty_statistics(tmp_path):
     assert s.slips == {"printed": 0, "failed": 0, "pending": 0, "printed_by_kind": {}, "test_printed": 0}
     assert stats.slips_printed_total(conn) == (0, 0)
     assert stats.search_totals(conn) == (0, 0)
-    assert stats.prune_search_log(conn, 30) == 0
+    assert querylog.prune(conn, 30) == 0
 
 
 def test_prune_deletes_rows_older_than_the_retention(conn):
     now = dt.datetime(2026, 3, 4, 3, 0, tzinfo=dt.UTC)
     # Two days of retention keep everything from 2026-03-02T03:00Z on.
-    assert stats.prune_search_log(conn, 2, now=now) == 6
+    assert querylog.prune(conn, 2, now=now) == 6
     left = [r[0] for r in conn.execute("SELECT at FROM search_log ORDER BY at")]
     assert left[0] == "2026-03-02T03:00:00+00:00" and len(left) == 5
 
@@ -167,7 +172,7 @@ def test_prune_deletes_rows_older_than_the_retention(conn):
 def test_prune_keeps_the_metric_totals_monotonic(conn):
     before = stats.search_totals(conn)
     assert before == (11, 5)
-    stats.prune_search_log(conn, 1, now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    querylog.prune(conn, 1, now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
     assert conn.execute("SELECT count(*) FROM search_log").fetchone()[0] == 0
     assert stats.search_totals(conn) == before
     conn.execute(
@@ -213,7 +218,7 @@ def test_operator_searches_from_the_cli_are_not_counted(conn):
 
 
 def test_retention_zero_keeps_the_log_forever(conn):
-    assert stats.prune_search_log(conn, 0, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == 0
+    assert querylog.prune(conn, 0, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == 0
     assert conn.execute("SELECT count(*) FROM search_log").fetchone()[0] == 11
 
 
@@ -225,3 +230,13 @@ def test_csv_rows_put_each_statistic_in_its_section(conn):
     assert ["queries_without_result", "开饭店", "", 3, ""] in rows
     assert ["most_viewed_guides", "g-social-01", "城乡居民基本养老保险参保登记", 3, ""] in rows
     assert ["helpful_by_record", "guide:g-social-01", "城乡居民基本养老保险参保登记", 2, 1] in rows
+
+
+def test_rows_logged_with_a_separated_number_show_masked_on_the_panel_and_in_the_csv(tmp_path):
+    conn = state.connect(tmp_path / "state.sqlite")
+    querylog.record_search(conn, "138.0013.8000 低保", 0, 1.0)
+    querylog.record_search(conn, "一三八零零一三八零零零", 0, 1.0)
+    shown = [q["query"] for q in stats.failed_queries(conn)]
+    exported = "".join(str(cell) for row in stats.csv_rows(stats.summary(conn)) for cell in row)
+    assert len(shown) == 2 and all("0013" not in q and "一三八" not in q for q in shown)
+    assert "低保" in exported and "0013" not in exported and "一三八" not in exported

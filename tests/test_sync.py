@@ -15,7 +15,7 @@ from content_sync import keys, paths
 from content_sync.publish import PublishSettings, publish_bundle, refresh_timestamp, write_repository
 from content_sync.release import verify_release
 from content_sync.shards import canonical, shard_bundle
-from content_sync.sync import status_report, sync_lock
+from content_sync.sync import sync_lock
 from content_sync.sync_errors import (
     ContentInvalid,
     MetadataExpired,
@@ -26,6 +26,7 @@ from content_sync.sync_errors import (
 )
 from kiosk import create_app
 from kiosk.content import Release
+from kiosk.status import read_status
 
 from .sync_fixtures import Timer, delete_guide, edit_guide, free_port, make_county, portal_fixture
 
@@ -212,7 +213,7 @@ def test_portal_down_keeps_serving_the_last_release(synced, tmp_path):
     assert_kept(portal, before, "portal_unreachable", "unreachable")
     page = app_for(portal.terminal, tmp_path).test_client().get("/")
     assert page.status_code == 200
-    report = status_report(portal.terminal, stale_days=3)
+    report = read_status(portal.terminal, stale_days=3).as_dict()
     assert report["last_attempt"]["error_kind"] == "portal_unreachable"
     assert report["active_release"]["id"] == before["id"] and report["content_age_hours"] is not None
 

@@ -65,14 +65,14 @@ def test_status_of_a_terminal_that_never_synced(kiosk):
 def test_status_calls_content_stale_when_no_sync_succeeded_for_days(portal):
     import datetime as dt
 
-    from content_sync.sync import status_report
+    from kiosk.status import read_status
 
     portal.publish(make_county())
     portal.sync()
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
-    report = status_report(portal.terminal, stale_days=3, now=later)
+    report = read_status(portal.terminal, stale_days=3, now=later).as_dict()
     assert report["stale"] is True and report["content_age_hours"] >= 96
-    assert status_report(portal.terminal, stale_days=5, now=later)["stale"] is False
+    assert read_status(portal.terminal, stale_days=5, now=later).as_dict()["stale"] is False
 
 
 def test_a_damaged_installed_root_is_a_setup_error(portal, kiosk, tmp_path, monkeypatch):

@@ -4,6 +4,7 @@
 search engine (kiosk.search) reads what it writes, using the same analyzer.
 """
 
-from .builder import INDEX_VERSION, KINDS, LEXICON_FILE, SUGGEST_DB, build_index
+from ..kinds import KINDS
+from .builder import INDEX_VERSION, LEXICON_FILE, SUGGEST_DB, build_index
 
 __all__ = ["INDEX_VERSION", "KINDS", "LEXICON_FILE", "SUGGEST_DB", "build_index"]

@@ -27,7 +27,6 @@ jieba.setLogLevel(logging.WARNING)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
-_LATIN = re.compile(r"^[a-z]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ufff0-\uffff]")
 _SPACES = re.compile(r"\s+")
 
@@ -48,10 +47,6 @@ def is_han(text: str) -> bool:
 
 def all_han(text: str) -> bool:
     return bool(text) and all(_HAN.match(c) for c in text)
-
-
-def is_latin(text: str) -> bool:
-    return bool(_LATIN.match(text))
 
 
 def setup_jieba(cache_dir: str | Path | None = None) -> None:

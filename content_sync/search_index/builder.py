@@ -26,6 +26,7 @@ from pathlib import Path
 from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 
+from ..release_db import open_readonly
 from . import analysis
 from .lexicon import default_lexicon
 
@@ -35,7 +36,6 @@ SUGGEST_DB = "suggest.sqlite"
 # The digest of everything the index is built from (see input_digest); an index whose inputs are
 # unchanged is copied from the previous release instead of being built again.
 INPUT_DIGEST_FILE = "input.sha256"
-KINDS = ("guide", "catalog", "document", "life_event")
 KIND_ORDER = {kind: i for i, kind in enumerate(("guide", "life_event", "catalog", "document"))}
 # A body word found in more than this share of all records is boilerplate (办理, 材料, 本县…):
 # it stays in titles but is left out of bodies, so it never drags long posting lists into a query.
@@ -303,7 +303,7 @@ def build_index(
         raise FileExistsError(index_dir)
     lex = default_lexicon()
 
-    db = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True)
+    db = open_readonly(db_path)
     try:
         groups = _synonym_groups(db)
         words = _county_words(db, groups)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from content_sync import state
+
 from . import store
 
 PIN_PATTERN = re.compile(r"[0-9]{6,12}")
@@ -71,14 +73,8 @@ def attempt_login(
         return LoginResult(False, "disabled")
     store.ensure(conn)
     # One attempt at a time, so that two wrong PINs sent together both count.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = _attempt(conn, pin, pin_hash, max_failures, lockout_minutes, now)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return result
+    with state.write(conn):
+        return _attempt(conn, pin, pin_hash, max_failures, lockout_minutes, now)
 
 
 def _attempt(

@@ -21,9 +21,9 @@ from typing import Any
 
 from flask import Flask
 
-from content_sync import paths, state
+from content_sync import state
 
-from ..config import DEFAULTS
+from ..config import DEFAULTS, settings_of
 from . import store
 
 ACTIONS: dict[str, list[str]] = {
@@ -90,7 +90,7 @@ def kiosk_command() -> list[str]:
 def child_environment(config: dict[str, Any]) -> dict[str, str]:
     """The environment of a child `kiosk`: ours, plus every non-default setting as KIOSK_<NAME>.
 
-    Values are JSON, which Flask's from_prefixed_env reads back with their types.
+    Values are JSON, which kiosk.config.from_environment reads back with their types.
     """
     env = dict(os.environ)
     for name, default in DEFAULTS.items():
@@ -99,10 +99,8 @@ def child_environment(config: dict[str, Any]) -> dict[str, str]:
         value = config.get(name, default)
         if value != default:
             env[f"KIOSK_{name}"] = json.dumps(value, ensure_ascii=False)
-    import kiosk
-
     # When the package is not installed (a checkout), let the child import it from the same place.
-    root = str(Path(kiosk.__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -112,13 +110,13 @@ class Jobs:
     """The panel's background jobs of one app (kept in app.extensions["kiosk.admin.jobs"])."""
 
     def __init__(self, app: Flask):
-        self._config = app.config
+        self._settings = settings_of(app)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
 
     @property
     def log_dir(self) -> Path:
-        return Path(self._config["DATA_DIR"]) / "admin-jobs"
+        return Path(self._settings.DATA_DIR) / "admin-jobs"
 
     def last(self, action: str) -> Job | None:
         return self._jobs.get(action)
@@ -143,8 +141,8 @@ class Jobs:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env=child_environment(self._config),
-                    cwd=self._config["DATA_DIR"],
+                    env=child_environment(self._settings.as_dict()),
+                    cwd=self._settings.DATA_DIR,
                     start_new_session=True,
                 )
             self._jobs[action] = job
@@ -162,7 +160,7 @@ class Jobs:
             job.done.set()
 
     def _audit(self, action: str, outcome: str, detail: str) -> None:
-        conn = state.connect(paths.state_db(self._config["DATA_DIR"]))
+        conn = state.open_db(self._settings.DATA_DIR)
         try:
             store.audit(conn, action, outcome, detail)
         finally:

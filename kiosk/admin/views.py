@@ -21,12 +21,15 @@ from flask import (
 )
 
 from content_sync import paths
+from content_sync.sync import last_attempts
 
-from .. import monitoring, stats
-from ..config import SETTINGS
+from .. import stats
+from ..config import SETTINGS, current_settings
 from ..printing import get_worker
 from ..printing import queue as print_queue
+from ..security import safe_next
 from ..state_db import get_state
+from ..status import TerminalStatus, status_of
 from . import auth, bp, store
 from .jobs import JobRunning, get_jobs
 
@@ -64,7 +67,7 @@ def _state():
 def _operator_ok() -> bool:
     """True if the session belongs to a logged-in operator who was active recently enough."""
     operator = session.get("operator")
-    pin_hash = current_app.config["ADMIN_PIN_HASH"]
+    pin_hash = current_settings().ADMIN_PIN_HASH
     if not isinstance(operator, dict) or not pin_hash:
         return False
     conn = _state()
@@ -72,7 +75,7 @@ def _operator_ok() -> bool:
         session.pop("operator", None)
         return False
     now = store.now_utc().timestamp()
-    idle_limit = float(current_app.config["ADMIN_SESSION_MINUTES"]) * 60
+    idle_limit = current_settings().ADMIN_SESSION_MINUTES * 60
     if now - float(operator.get("seen", 0)) > idle_limit:
         session.pop("operator", None)
         store.audit(conn, "session_expired", "ok")
@@ -89,7 +92,8 @@ def _require_operator():
         return None
     if _operator_ok():
         return None
-    target = url_for("admin.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    back = safe_next(request.full_path.rstrip("?"), "", prefix="/admin/") if request.method == "GET" else ""
+    target = url_for("admin.login", next=back or None)
     if request.headers.get("HX-Request"):
         response = Response(status=401)
         response.headers["HX-Redirect"] = target
@@ -104,18 +108,11 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _safe_next(value: str | None) -> str:
-    """Only a path inside the panel: never an open redirect."""
-    if value and value.startswith("/admin/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("admin.overview")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     conn = _state()
-    config = current_app.config
-    pin_hash = config["ADMIN_PIN_HASH"]
+    config = current_settings()
+    pin_hash = config.ADMIN_PIN_HASH
     code = 200
     error = ""
     if request.method == "POST":
@@ -124,8 +121,8 @@ def login():
             conn,
             pin,
             pin_hash,
-            max_failures=int(config["ADMIN_MAX_FAILURES"]),
-            lockout_minutes=int(config["ADMIN_LOCKOUT_MINUTES"]),
+            max_failures=config.ADMIN_MAX_FAILURES,
+            lockout_minutes=config.ADMIN_LOCKOUT_MINUTES,
         )
         if result.ok:
             session.pop("operator", None)
@@ -134,12 +131,10 @@ def login():
                 "pin": auth.pin_fingerprint(pin_hash),
                 "seen": store.now_utc().timestamp(),
             }
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("admin.overview"), prefix="/admin/"))
         if result.reason == "wrong_pin":
             code = 401
-            error = (
-                f"PIN不正确。再错 {result.failures_left} 次，管理页面将锁定 {config['ADMIN_LOCKOUT_MINUTES']} 分钟。"
-            )
+            error = f"PIN不正确。再错 {result.failures_left} 次，管理页面将锁定 {config.ADMIN_LOCKOUT_MINUTES} 分钟。"
         elif result.reason == "locked":
             code = 429
         elif result.reason == "disabled":
@@ -166,11 +161,8 @@ def logout():
 # --- helpers for the pages
 
 
-def _status() -> monitoring.TerminalStatus:
-    config = current_app.config
-    return monitoring.terminal_status(
-        config["DATA_DIR"], _state(), int(config["CONTENT_STALE_DAYS"]), printer_configured=config["PRINTER"] != "none"
-    )
+def _status() -> TerminalStatus:
+    return status_of(current_app, _state())
 
 
 def _titles(kind_ids: list[tuple[str, str]]) -> dict[str, str]:
@@ -178,21 +170,11 @@ def _titles(kind_ids: list[tuple[str, str]]) -> dict[str, str]:
     release = g.get("release")
     if release is None or not kind_ids:
         return {}
-    tables = {
-        "guide": ("guides", "name"),
-        "catalog": ("catalog_items", "name"),
-        "catalog_item": ("catalog_items", "name"),
-        "document": ("documents", "title"),
-        "life_event": ("life_events", "name"),
-    }
     titles: dict[str, str] = {}
     for kind, record_id in kind_ids:
-        table = tables.get(kind)
-        if table is None:
-            continue
-        row = release.db.execute(f"SELECT {table[1]} FROM {table[0]} WHERE id = ?", (record_id,)).fetchone()
-        if row:
-            titles[record_id] = row[0]
+        title = release.record_title(kind, record_id)
+        if title is not None:
+            titles[record_id] = title
     return titles
 
 
@@ -242,9 +224,9 @@ def sync_history():
     conn = _state()
     attempts = []
     if stats.has_table(conn, "sync_attempts"):
-        attempts = [dict(r) for r in conn.execute("SELECT * FROM sync_attempts ORDER BY id DESC LIMIT 50")]
+        attempts = last_attempts(conn, 50)
     releases = sorted(
-        (p.name for p in paths.releases_dir(current_app.config["DATA_DIR"]).glob("*") if p.is_dir()), reverse=True
+        (p.name for p in paths.releases_dir(current_settings().DATA_DIR).glob("*") if p.is_dir()), reverse=True
     )
     jobs = get_jobs(current_app)
     return render_template(
@@ -298,20 +280,14 @@ def printer():
     conn = _state()
     recent = []
     if stats.has_table(conn, "print_jobs"):
-        recent = [
-            dict(r)
-            for r in conn.execute(
-                "SELECT id, created_at, updated_at, kind, record_id, status, error, attempts"
-                " FROM print_jobs ORDER BY id DESC LIMIT 20"
-            )
-        ]
+        recent = print_queue.recent(conn, 20)
     return render_template(
         "admin/printer.html",
         status=_status(),
         recent=recent,
         jobs={a: get_jobs(current_app).last(a) for a in ("printer-status",)},
         test_job=_last_test_job(conn),
-        printer_setting=current_app.config["PRINTER"],
+        printer_setting=current_settings().PRINTER,
     )
 
 
@@ -320,7 +296,7 @@ def _last_test_job(conn) -> print_queue.Job | None:
     print_queue.migrate(conn)
     job = print_queue.last_test(conn)
     if job is not None and not job.finished:
-        job = print_queue.expire_overdue(conn, job, float(current_app.config["PRINTER_TIMEOUT_SECONDS"]))
+        job = print_queue.expire_overdue(conn, job, current_settings().PRINTER_TIMEOUT_SECONDS)
     return job
 
 
@@ -405,13 +381,13 @@ def _shown_value(name: str, value) -> str:
 
 @bp.get("/settings")
 def settings():
-    config = current_app.config
+    config = current_settings().as_dict()
     rows = [
         {
             "name": s.name,
-            "value": _shown_value(s.name, config.get(s.name, s.default)),
+            "value": _shown_value(s.name, config[s.name]),
             "default": _shown_value(s.name, s.default),
-            "changed": config.get(s.name, s.default) != s.default,
+            "changed": config[s.name] != s.default,
             "help": s.help,
         }
         for s in SETTINGS
@@ -460,7 +436,7 @@ def _labels() -> dict:
     # On the kiosk's own screen the idle reset (which also ends the operator session) waits as
     # long as the operator session would, instead of the citizens' 90 seconds.
     return {
-        "idle_timeout": int(current_app.config["ADMIN_SESSION_MINUTES"]) * 60,
+        "idle_timeout": current_settings().ADMIN_SESSION_MINUTES * 60,
         "SYNC_OUTCOME_LABELS": SYNC_OUTCOME_LABELS,
         "PRINTER_LABELS": PRINTER_LABELS,
         "PROBLEM_LABELS": PROBLEM_LABELS,

@@ -14,6 +14,7 @@ import os
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from ..config import current_settings
 from . import DEFAULT_MODEL, ImeService, NotReady
 from .candidates import PAGE_SIZE_DEFAULT, InputError
 from .zinnia import MAX_POINTS_PER_STROKE, MAX_STROKES, ZinniaError
@@ -27,8 +28,9 @@ MAX_RESULTS = 20
 def service() -> ImeService:
     ext = current_app.extensions.get("kiosk.ime")
     if ext is None:
-        model = current_app.config.get("HANDWRITING_MODEL") or DEFAULT_MODEL
-        ext = current_app.extensions["kiosk.ime"] = ImeService(current_app.config["CACHE_DIR"], model)
+        settings = current_settings()
+        model = settings.HANDWRITING_MODEL or DEFAULT_MODEL
+        ext = current_app.extensions["kiosk.ime"] = ImeService(settings.CACHE_DIR, model)
     return ext
 
 

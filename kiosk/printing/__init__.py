@@ -2,7 +2,10 @@
 
 - slip.py: what a slip says; render.py: drawing it (1-bit receipt image, A4 PDF)
 - escpos_io.py: ESC/POS bytes and printer exchanges with timeouts; backends.py: PRINTER=…
-- queue.py: jobs and printer status in state.sqlite; worker.py: the one worker that prints
+- queue.py: jobs and printer status in state.sqlite (the owner of print_jobs and printer_status);
+  worker.py: the one worker that prints
+- views.py: the citizens' print buttons, job status and QR codes; cli.py: `kiosk print-test`,
+  `kiosk printer-status`
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import threading
 
 from flask import Flask, current_app
 
+from ..config import settings_of
 from .backends import PrinterSettings
 from .escpos_io import set_cache_dir
 from .worker import PrintWorker
@@ -24,7 +28,7 @@ def settings(app: Flask | None = None) -> PrinterSettings:
     app = app or current_app
     cached = app.extensions.get("kiosk.printer_settings")
     if cached is None:
-        cached = app.extensions["kiosk.printer_settings"] = PrinterSettings.from_config(app.config)
+        cached = app.extensions["kiosk.printer_settings"] = PrinterSettings.from_config(settings_of(app).as_dict())
     return cached
 
 
@@ -38,7 +42,7 @@ def start_worker(app: Flask) -> PrintWorker:
     with _lock:
         worker = app.extensions.get(_EXTENSION)
         if worker is None or not worker.alive:
-            worker = PrintWorker(app.config["DATA_DIR"], settings(app), hall_id=app.config["HALL_ID"]).start()
+            worker = PrintWorker(settings_of(app).DATA_DIR, settings(app), hall_id=settings_of(app).HALL_ID).start()
             app.extensions[_EXTENSION] = worker
         return worker
 
@@ -49,7 +53,7 @@ def init_app(app: Flask) -> None:
     Not at import or app creation: every `kiosk` CLI command builds the app too, and a sync or an
     operator command must never take a citizen's print job.
     """
-    set_cache_dir(app.config["CACHE_DIR"])
+    set_cache_dir(settings_of(app).CACHE_DIR)
     if app.config.get("TESTING"):
         return
 

@@ -14,7 +14,8 @@ import sys
 
 import click
 
-from ..cli import AppState, main, pass_state
+from ..commands import AppState, failure_json, pass_state
+from ..config import settings_of
 from ..content import ReleaseHolder
 from ..state_db import open_state
 from . import queue
@@ -31,14 +32,14 @@ PRINTER_BUSY_EXIT = 5
 def _refuse(as_json: bool, kind: str, message: str, code: int = PRINT_FAILED_EXIT) -> None:
     """Fail with one line on stderr (and, with --json, a failure object on stdout)."""
     if as_json:
-        click.echo(json.dumps({"ok": False, "error_kind": kind, "error": message}, ensure_ascii=False))
+        click.echo(failure_json(kind, message))
     click.echo(f"Error: {message}", err=True)
     raise click.exceptions.Exit(code)
 
 
 def _settings(app) -> PrinterSettings:
     try:
-        return PrinterSettings.from_config(app.config)
+        return PrinterSettings.from_config(settings_of(app).as_dict())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -52,7 +53,7 @@ def _record(app, status) -> None:
         conn.close()
 
 
-@main.command("print-test")
+@click.command("print-test")
 @click.option("--guide", "guide_id", default="", help="Print this guide's slip instead of the test slip.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
@@ -61,12 +62,12 @@ def print_test(state_obj: AppState, guide_id: str, as_json: bool) -> None:
     app is stopped; refuses (exit 5) while a job in the print queue is printing."""
     app = state_obj.app
     try:
-        settings = PrinterSettings.from_config(app.config)
+        settings = PrinterSettings.from_config(settings_of(app).as_dict())
     except ValueError as exc:
         _refuse(as_json, "settings", str(exc))
-    release = ReleaseHolder(app.config["DATA_DIR"]).current()
+    release = ReleaseHolder(settings_of(app).DATA_DIR).current()
     now = dt.datetime.now().astimezone()
-    hall = release.hall(app.config["HALL_ID"]) if release else None
+    hall = release.hall(settings_of(app).HALL_ID) if release else None
     if guide_id:
         guide = release.guide(guide_id) if release else None
         if guide is None:
@@ -115,7 +116,7 @@ def print_test(state_obj: AppState, guide_id: str, as_json: bool) -> None:
     click.echo(f"printed on {settings.backend}{where}; printer {status.state}: {status.detail}")
 
 
-@main.command("printer-status")
+@click.command("printer-status")
 @pass_state
 def printer_status(state_obj: AppState) -> None:
     """Ask the printer for its state (with PRINTER_TIMEOUT_SECONDS), show and record it.
@@ -129,3 +130,7 @@ def printer_status(state_obj: AppState) -> None:
     click.echo(f"{settings.backend}: {status.state} ({status.detail})")
     if status.state not in HEALTHY:
         sys.exit(1)
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [print_test, printer_status]

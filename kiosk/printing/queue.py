@@ -6,10 +6,9 @@ and the operator panel can read what happened. Only one worker takes jobs (kiosk
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import math
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_sync import state
@@ -38,7 +37,6 @@ STEPS = [
     """,
 ]
 
-STATUSES = ("queued", "printing", "done", "failed")
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown")
 
 # A job nobody printed within this long is failed rather than printed for someone who has left.
@@ -53,6 +51,7 @@ TEST_RECORD = "test-slip"
 # kind and record_id of the application notes (申请须知) printed from /apply; from a 依申请公开
 # catalog row the record_id is that row's id.
 APPLY_KIND = "apply"
+TEST_KIND = "test"
 APPLY_RECORD = "apply"
 
 
@@ -97,25 +96,14 @@ def _job(row: sqlite3.Row | None) -> Job | None:
 
 
 class RateLimited(Exception):
-    """Too many slips: `scope` is "session" or "minute"."""
+    """Too many slips: `scope` is "session", "minute" or "cooldown" (the terminal printed `limit`
+    slips in a row just now; `retry_after` seconds until it prints again)."""
 
-    def __init__(self, scope: str, limit: int):
+    def __init__(self, scope: str, limit: int, retry_after: int = 60):
         super().__init__(f"print limit per {scope} reached ({limit})")
         self.scope = scope
         self.limit = limit
-
-
-@contextlib.contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction (BEGIN IMMEDIATE: checks and insert see the same queue); rolled back
-    if anything inside raises, committed otherwise (a `return` inside included)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        self.retry_after = retry_after
 
 
 def _insert(
@@ -138,12 +126,16 @@ def enqueue(
     per_session: int,
     per_minute: int,
     kind: str = "guide",
+    cooldown_seconds: int = 0,
 ) -> Job:
     """Queue a slip, unless a limit is reached (RateLimited). Failed jobs use no paper and do not count.
 
     A second press while the same slip is still waiting returns the waiting job instead of a new one.
+    The per-session limit cannot be undone by the idle reset: once the terminal has printed
+    `per_session` slips in a row, each within `cooldown_seconds` of the one before, it prints the
+    next only `cooldown_seconds` after the last, whichever session asks.
     """
-    with _write(conn):
+    with state.write(conn):
         if session:
             pending = conn.execute(
                 "SELECT * FROM print_jobs WHERE session = ? AND kind = ? AND record_id = ?"
@@ -157,6 +149,10 @@ def enqueue(
             ).fetchone()[0]
             if used >= per_session:
                 raise RateLimited("session", per_session)
+        if cooldown_seconds > 0 and per_session > 0:
+            wait = _cooldown_left(conn, per_session, cooldown_seconds)
+            if wait > 0:
+                raise RateLimited("cooldown", per_session, retry_after=wait)
         since = stamp(now() - dt.timedelta(seconds=60))
         recent = conn.execute(
             "SELECT count(*) FROM print_jobs WHERE created_at > ? AND status != 'failed'", (since,)
@@ -164,6 +160,23 @@ def enqueue(
         if recent >= per_minute:
             raise RateLimited("minute", per_minute)
         return _insert(conn, kind, record_id, session, "queued")
+
+
+def _cooldown_left(conn: sqlite3.Connection, in_a_row: int, cooldown_seconds: int) -> int:
+    """Seconds until the terminal may print again after `in_a_row` citizens' slips close together."""
+    rows = conn.execute(
+        "SELECT created_at FROM print_jobs WHERE status != 'failed' AND kind != ? ORDER BY created_at DESC, id DESC"
+        " LIMIT ?",
+        (TEST_KIND, in_a_row),
+    ).fetchall()
+    if len(rows) < in_a_row:
+        return 0
+    times = [dt.datetime.fromisoformat(r[0]) for r in rows]
+    gap = dt.timedelta(seconds=cooldown_seconds)
+    if any(newer - older >= gap for newer, older in zip(times, times[1:], strict=False)):
+        return 0
+    left = (times[0] + gap - now()).total_seconds()
+    return max(0, math.ceil(left))
 
 
 def get(conn: sqlite3.Connection, job_id: int) -> Job | None:
@@ -192,7 +205,7 @@ def enqueue_test(conn: sqlite3.Connection) -> Job:
 
     No rate limit (the operator is logged in), but a test slip still waiting is returned instead of a new one.
     """
-    with _write(conn):
+    with state.write(conn):
         row = conn.execute(
             "SELECT * FROM print_jobs WHERE kind = 'test' AND status = 'queued' ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -209,7 +222,7 @@ def start_direct(conn: sqlite3.Connection, record_id: str) -> Job | None:
     """
     moment = now()
     hold = stamp(moment - dt.timedelta(seconds=PRINTING_HOLD_SECONDS))
-    with _write(conn):
+    with state.write(conn):
         busy = conn.execute("SELECT 1 FROM print_jobs WHERE status = 'printing' AND updated_at > ?", (hold,)).fetchone()
         if busy is not None:
             return None
@@ -275,6 +288,16 @@ def set_printer_status(conn: sqlite3.Connection, state_name: str, detail: str) -
         " detail = excluded.detail",
         (stamp(), state_name, detail),
     )
+
+
+def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict]:
+    """The newest jobs, newest first, as the operator panel lists them."""
+    rows = conn.execute(
+        "SELECT id, created_at, updated_at, kind, record_id, status, error, attempts"
+        " FROM print_jobs ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [dict(r) for r in rows]
 
 
 def printer_status(conn: sqlite3.Connection) -> sqlite3.Row | None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from content_sync import paths, state
+from content_sync import state
 from content_sync.schema import Guide
 
 from ..content import ReleaseHolder
@@ -55,7 +55,7 @@ class PrintWorker:
     @property
     def conn(self):
         if self._conn is None:
-            self._conn = state.connect(paths.state_db(self.data_dir))
+            self._conn = state.open_db(self.data_dir)
             queue.migrate(self._conn)
         return self._conn
 

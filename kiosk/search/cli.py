@@ -9,12 +9,13 @@ import click
 
 from content_sync import paths
 
-from ..cli import main, pass_state
+from ..commands import pass_state
+from ..config import settings_of
 from ..state_db import open_state
 from . import KIND_LABELS, EngineCache, querylog
 
 
-@main.command()
+@click.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help='Print a JSON list of {"id", "kind", "title", "score"}.')
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Most results to show.")
@@ -22,11 +23,11 @@ from . import KIND_LABELS, EngineCache, querylog
 def search(app_state, query: str, as_json: bool, limit: int) -> None:
     """Search the active release the way the search screen does (the query is logged as 'cli')."""
     app = app_state.app
-    data_dir = app.config["DATA_DIR"]
+    data_dir = settings_of(app).DATA_DIR
     release = paths.current_release(data_dir)
     if release is None:
         raise click.ClickException(f"no active release in {data_dir}; run a sync first")
-    engine = EngineCache(app.config["CACHE_DIR"]).get(release)
+    engine = EngineCache(settings_of(app).CACHE_DIR).get(release)
     if engine is None:
         raise click.ClickException(f"the release {release.name} has no usable search index")
     result = engine.search(query, limit=limit)
@@ -45,3 +46,7 @@ def search(app_state, query: str, as_json: bool, limit: int) -> None:
     for h in result.hits:
         click.echo(f"{h.score:9.3f}  {KIND_LABELS[h.kind]:<8} {h.id:<20} {h.title}")
     click.echo(f"{result.total} results in {result.took_ms} ms")
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [search]

@@ -23,14 +23,15 @@ from whoosh import index as whoosh_index
 from whoosh.query import And, AndMaybe, Or, Query, Term
 
 from content_sync import paths
-from content_sync.release_db import open_readonly
+from content_sync.kinds import KINDS, RECORD_KINDS
+from content_sync.release_db import open_readonly, open_release
 from content_sync.search_index import LEXICON_FILE, SUGGEST_DB, analysis
 
 log = logging.getLogger(__name__)
 
-KINDS = ("guide", "catalog", "document", "life_event")
-KIND_LABELS = {"guide": "办事指南", "catalog": "公开目录", "document": "政策文件与通知", "life_event": "一件事"}
-RECORD_URLS = {"guide": "/guides/{}", "catalog": "/catalog/{}", "document": "/documents/{}", "life_event": "/events/{}"}
+# Declared once in content_sync/kinds.py.
+KIND_LABELS = {k.name: k.label for k in RECORD_KINDS.values()}
+RECORD_URLS = {k.name: k.url for k in RECORD_KINDS.values()}
 MAX_QUERY_CHARS = 100
 CANDIDATES = 60
 # Above this many records (and share of all) a word is only searched in titles and keywords.
@@ -163,8 +164,8 @@ class SearchEngine:
     def _conn(self, name: str) -> sqlite3.Connection:
         conn = self._conns.get(name)
         if conn is None:
-            path = self._suggest_path if name == "suggest_db" else self.path / paths.RELEASE_DB
-            conn = self._conns[name] = open_readonly(path)
+            conn = open_readonly(self._suggest_path) if name == "suggest_db" else open_release(self.path)
+            self._conns[name] = conn
         return conn
 
     def close(self) -> None:

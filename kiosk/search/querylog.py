@@ -1,4 +1,4 @@
-"""The anonymous query log (state.sqlite, table search_log; see CONTRACTS.md).
+"""The anonymous query log: the owner of state.sqlite's table search_log (docs/architecture.md).
 
 Each search is one row: the query, how many results, how long it took, where it came from
 (screen, suggest, cli) and, once the citizen opens a result, which one. Nothing identifies a
@@ -40,7 +40,14 @@ STEPS = [
 ]
 MAX_LOGGED_CHARS = 100
 SOURCES = ("screen", "suggest", "cli")
-_LONG_DIGITS = re.compile(r"\d[\d\s-]{4,}\d")
+# Personal numbers (phone, ID-card and bank-card numbers) are masked however they are typed:
+# digits or Chinese numerals (一三八…, 幺, 两, 〇), grouped by any separator a person might use.
+MASK_MIN_DIGITS = 6
+_NUMERALS = {"零": "0", "〇": "0", "○": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3",
+             "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+_DIGIT_LIKE = "0-9" + "".join(_NUMERALS)
+_SEPARATORS = r"\s.\-_/\\,，。、·:：+*~()（）"
+_NUMBER_RUN = re.compile(rf"[{_DIGIT_LIKE}](?:[{_SEPARATORS}]*[{_DIGIT_LIKE}])*(?:[{_SEPARATORS}]*[xX])?")
 PRUNE_EVERY = 500
 POPULAR_MIN_SESSIONS = 3
 _NOT_SHOWN = re.compile(r"^[\d\s#\-.]*$|\d{5,}|#")  # digits only, long digit runs, masked runs
@@ -55,10 +62,27 @@ def ensure(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
+def digits_of(text: str) -> str:
+    """The digits a run of digits and Chinese numerals spells: 一三八.0013 -> 1380013."""
+    return "".join(_NUMERALS.get(c, c) for c in text if c.isdigit() or c in _NUMERALS)
+
+
+def mask_numbers(text: str, mask: str = "#") -> str:
+    """Mask every run that spells MASK_MIN_DIGITS or more digits, separators and numerals included
+    (138.0013.8000, 138 0013 8000, 一三八零零一三八零零零, an ID number ending in X)."""
+
+    def _mask(match: re.Match) -> str:
+        run = match.group()
+        return mask * len(run) if len(digits_of(run)) >= MASK_MIN_DIGITS else run
+
+    return _NUMBER_RUN.sub(_mask, text)
+
+
 def scrub(query: str) -> str:
-    """What is stored of a query: normalized, shortened, long digit runs masked (no ID numbers)."""
-    text = normalize(query)[:MAX_LOGGED_CHARS]
-    return _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), text)
+    """What is stored of a query: normalized, shortened, personal numbers masked (mask_numbers).
+
+    Masking runs before shortening, so a number cut in half at the end is still masked whole."""
+    return mask_numbers(normalize(query)[: MAX_LOGGED_CHARS * 2])[:MAX_LOGGED_CHARS]
 
 
 def session_tag(secret: str | bytes, sid: str | None, query: str) -> str | None:
@@ -100,8 +124,27 @@ def record_open(conn: sqlite3.Connection, log_id: int, kind: str, record_id: str
     return cur.rowcount == 1
 
 
-def prune(conn: sqlite3.Connection, retention_days: int) -> int:
-    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+def redact_query(query: str) -> str:
+    """Mask personal numbers in a logged query once more where operators read it (rows logged by
+    an older version were masked by a narrower rule)."""
+    return mask_numbers(query, mask="＊")
+
+
+def prune(conn: sqlite3.Connection, retention_days: int, now: dt.datetime | None = None) -> int:
+    """Delete search_log rows older than `retention_days` (0 keeps everything); return how many.
+
+    kiosk-sync.service runs it nightly (`kiosk prune-search-log`), and the search screen every
+    PRUNE_EVERY searches. The rows are first folded into the running totals, so the /metrics
+    counters keep them.
+    """
+    from .. import stats  # the running totals (stats_totals) belong to the statistics
+
+    if retention_days <= 0 or not stats.has_table(conn, "search_log"):
+        return 0
+    stats.search_totals(conn)
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = (now - dt.timedelta(days=retention_days)).isoformat(timespec="seconds")
+    # Timestamps are ISO UTC text of one format, so they compare as strings.
     return conn.execute("DELETE FROM search_log WHERE at < ?", (cutoff,)).rowcount
 
 
@@ -120,15 +163,3 @@ def popular(
         (since, max(1, int(min_sessions))),
     )
     return [r[0] for r in rows if not _NOT_SHOWN.search(r[0])][:limit]
-
-
-def failed(conn: sqlite3.Connection, limit: int = 50, days: int = 30) -> list[tuple[str, int]]:
-    """Queries that found nothing, most frequent first: what operators should look at first."""
-    ensure(conn)
-    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    rows = conn.execute(
-        "SELECT query, count(*) AS n FROM search_log WHERE at >= ? AND result_count = 0 AND query != ''"
-        " GROUP BY query ORDER BY n DESC, query LIMIT ?",
-        (since, limit),
-    )
-    return [(r[0], r[1]) for r in rows]

@@ -12,6 +12,7 @@ import json
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
 
+from ..config import current_settings
 from ..errors import render_error
 from ..state_db import get_state
 from . import KIND_LABELS, KINDS, EngineCache, SearchEngine, querylog
@@ -24,14 +25,13 @@ NEXT_STEPS = (
     ("一件事一次办", "/events"),
     ("政策文件", "/documents"),
 )
-RECORD_TABLES = {"guide": "guides", "catalog": "catalog_items", "document": "documents", "life_event": "life_events"}
 
 
 def engine() -> SearchEngine | None:
     """The engine of the request's release (cached per release realpath in app.extensions)."""
     cache = current_app.extensions.get("kiosk.search")
     if cache is None:
-        cache = current_app.extensions["kiosk.search"] = EngineCache(current_app.config["CACHE_DIR"])
+        cache = current_app.extensions["kiosk.search"] = EngineCache(current_settings().CACHE_DIR)
     return cache.get(g.release.path) if g.release is not None else None
 
 
@@ -82,7 +82,7 @@ def search():
     context = {"q": q, "result": None, "log_id": None, "unavailable": eng is None, "labels": KIND_LABELS}
     context["next_steps"] = NEXT_STEPS
     if q and eng is not None:
-        result = eng.search(q, limit=int(current_app.config["SEARCH_LIMIT"]))
+        result = eng.search(q, limit=current_settings().SEARCH_LIMIT)
         context["result"] = result
         context["log_id"] = querylog.record_search(
             get_state(),
@@ -90,7 +90,7 @@ def search():
             result.total,
             result.took_ms,
             "screen",
-            retention_days=int(current_app.config["SEARCH_LOG_RETENTION_DAYS"]),
+            retention_days=current_settings().SEARCH_LOG_RETENTION_DAYS,
             tag=querylog.session_tag(current_app.secret_key or "", session.get("sid"), q),
         )
     if not q:
@@ -114,8 +114,7 @@ def open_result():
     record_id = request.args.get("id", "", type=str)
     if kind not in KINDS or not record_id or len(record_id) > 80:
         raise NotFound()
-    exists = g.release.db.execute(f"SELECT 1 FROM {RECORD_TABLES[kind]} WHERE id = ?", (record_id,)).fetchone()
-    if not exists:
+    if not g.release.has_record(kind, record_id):
         raise NotFound()
     conn = get_state()
     log_id = _log_arg()

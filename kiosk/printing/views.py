@@ -25,10 +25,11 @@ from flask import (
     url_for,
 )
 
-from . import printing
-from .printing import queue
-from .qr import APPLY_ONLINE, KINDS, QrCache, record_url
-from .state_db import get_state
+from .. import printing
+from ..config import current_settings
+from ..qr import APPLY_ONLINE, KINDS, QrCache, record_url
+from ..state_db import get_state
+from . import queue
 
 bp = Blueprint("slips", __name__)
 
@@ -50,13 +51,14 @@ DEFAULT_FAILURE = "这次没有打印成功。"
 LIMIT_MESSAGES = {
     "session": "每位办事人最多打印 {limit} 张告知单。",
     "minute": "打印的人有点多，请过一分钟再试。",
+    "cooldown": "这台机器刚连续打印了 {limit} 张告知单，请等 {wait}再试。",
 }
 
 
 def _qr_cache() -> QrCache:
     cache = current_app.extensions.get("kiosk.qr_cache")
     if cache is None:
-        cache = current_app.extensions["kiosk.qr_cache"] = QrCache(current_app.config["CACHE_DIR"])
+        cache = current_app.extensions["kiosk.qr_cache"] = QrCache(current_settings().CACHE_DIR)
     return cache
 
 
@@ -147,21 +149,29 @@ def _job_context(job: queue.Job) -> dict:
     }
 
 
+def _wait_text(seconds: int) -> str:
+    """How long to wait, as a citizen says it: 40 秒, 1 分钟, 1 分 30 秒."""
+    minutes, rest = divmod(max(1, int(seconds)), 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
+
+
 def _enqueue(kind: str, record_id: str, context: dict):
     """Queue a citizen's slip and answer with its status (or why it was not queued)."""
     if not _printing_enabled():
         return _fragment_or_page(
             "slips/_job.html", 503, job=None, failure=FAILURE_MESSAGES["disabled"], polling=False, **context
         )
-    cfg = current_app.config
+    settings = current_settings()
+    per_session, per_minute = settings.PRINT_LIMIT_PER_SESSION, settings.PRINT_LIMIT_PER_MINUTE
+    cooldown = settings.PRINT_COOLDOWN_SECONDS
     try:
-        per_session, per_minute = int(cfg["PRINT_LIMIT_PER_SESSION"]), int(cfg["PRINT_LIMIT_PER_MINUTE"])
-    except (TypeError, ValueError):
-        per_session, per_minute = 3, 6
-    try:
-        job = queue.enqueue(_state(), record_id, _session_id(), per_session, per_minute, kind=kind)
+        job = queue.enqueue(
+            _state(), record_id, _session_id(), per_session, per_minute, kind=kind, cooldown_seconds=cooldown
+        )
     except queue.RateLimited as exc:
-        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit)
+        message = LIMIT_MESSAGES[exc.scope].format(limit=exc.limit, wait=_wait_text(exc.retry_after))
         # htmx swaps only 2xx answers; a plain form post gets the honest status.
         status = 200 if request.headers.get("HX-Request") else 429
         return _fragment_or_page("slips/_job.html", status, job=None, failure=message, polling=False, **context)
@@ -206,9 +216,5 @@ def job_status(job_id: int):
     job = queue.get(conn, job_id)
     if job is None or job.session != session.get("sid"):
         abort(404)  # someone else's job is none of this screen's business
-    try:
-        timeout = float(current_app.config["PRINTER_TIMEOUT_SECONDS"])
-    except (TypeError, ValueError):
-        timeout = 5.0
-    job = queue.expire_overdue(conn, job, timeout)
+    job = queue.expire_overdue(conn, job, current_settings().PRINTER_TIMEOUT_SECONDS)
     return _fragment_or_page("slips/_job.html", **_job_context(job))

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,11 +16,13 @@ from pathlib import Path
 
 import click
 
-from . import monitoring, stats
-from .admin import auth
-from .cli import AppState, main, pass_state
-from .config import load_toml
-from .state_db import open_state
+from .. import stats
+from ..commands import AppState, pass_state
+from ..config import DEFAULT_CONFIG_FILE, config_file, write_setting
+from ..search import querylog
+from ..state_db import open_state
+from ..status import status_of
+from . import auth
 
 HEALTH_EXIT = {"ok": 0, "degraded": 1, "failing": 3}
 EXIT_UNREACHABLE = 4
@@ -36,7 +35,7 @@ def _echo_json(data) -> None:
 # --- stats
 
 
-@main.command("stats")
+@click.command("stats")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -84,14 +83,14 @@ def stats_command(state_: AppState, since: dt.datetime | None, everything: bool,
             click.echo(f"  {value:>6}  {key}" if isinstance(value, int) else f"  {key}  {value}")
 
 
-@main.command("prune-search-log")
+@click.command("prune-search-log")
 @pass_state
 def prune_search_log_command(state_: AppState) -> None:
     """Delete queries older than SEARCH_LOG_RETENTION_DAYS (kiosk-sync.service runs this nightly)."""
     days = int(state_.app.config["SEARCH_LOG_RETENTION_DAYS"])
     conn = open_state(state_.app)
     try:
-        removed = stats.prune_search_log(conn, days)
+        removed = querylog.prune(conn, days)
     finally:
         conn.close()
     if days <= 0:
@@ -102,42 +101,18 @@ def prune_search_log_command(state_: AppState) -> None:
 
 # --- set-pin
 
-_PIN_LINE = re.compile(r"^\s*admin_pin_hash\s*=.*$", re.IGNORECASE | re.MULTILINE)
-
 
 def write_pin_hash(path: Path, pin_hash: str) -> None:
-    """Set admin_pin_hash in a TOML settings file, replacing an existing line; atomic, mode kept."""
-    line = f'admin_pin_hash = "{pin_hash}"'
-    try:
-        text = path.read_text(encoding="utf-8")
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        text, mode = "", 0o640
-    if _PIN_LINE.search(text):
-        text = _PIN_LINE.sub(lambda _m: line, text, count=1)
-    else:
-        text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if load_toml(path).get("ADMIN_PIN_HASH") != pin_hash:  # the file must still parse, with our value
-        raise click.ClickException(f"{path}: the PIN line was not read back; check the file by hand")
+    """Set admin_pin_hash in a TOML settings file (kiosk.config owns the file's format)."""
+    write_setting(path, "ADMIN_PIN_HASH", pin_hash)
 
 
-@main.command("set-pin")
+@click.command("set-pin")
 @click.option(
     "--file",
     "settings_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the hash into this settings file (e.g. /etc/kiosk/kiosk.toml); without it, print the line.",
+    help=f"Write the hash into this settings file (e.g. {DEFAULT_CONFIG_FILE}); without it, print the line.",
 )
 @click.option("--pin-stdin", is_flag=True, help="Read the PIN from the first line of standard input (scripts).")
 def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
@@ -151,14 +126,14 @@ def set_pin(settings_file: Path | None, pin_stdin: bool) -> None:
     except auth.PinError as exc:
         raise click.UsageError(str(exc)) from None
     if settings_file is None:
-        click.echo("add this line to the settings file (/etc/kiosk/kiosk.toml), then restart kiosk-web:")
+        click.echo(f"add this line to the settings file ({config_file()}), then restart kiosk-web:")
         click.echo(f'admin_pin_hash = "{pin_hash}"')
         return
     try:
         write_pin_hash(settings_file, pin_hash)
     except OSError as exc:
         raise click.ClickException(f"{settings_file}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # load_toml: the file has other problems
+    except ValueError as exc:  # SettingsError: the file has other problems
         raise click.ClickException(str(exc)) from None
     click.echo(f"PIN hash written to {settings_file}; restart kiosk-web to use it")
 
@@ -187,7 +162,7 @@ def _fetch_health(url: str, timeout: float, wait: float) -> dict:
         time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
-@main.command("healthz")
+@click.command("healthz")
 @click.option("--url", help="Ask the running web app instead, e.g. http://127.0.0.1:8080 (checks that it answers).")
 @click.option("--timeout", default=5.0, show_default=True, type=float, help="Seconds to wait for --url.")
 @click.option("--wait", default=0.0, show_default=True, type=float, help="With --url: keep trying this many seconds.")
@@ -199,7 +174,7 @@ def healthz(state_: AppState, url: str | None, timeout: float, wait: float, as_j
     if url:
         report = _fetch_health(url, timeout, wait)
     else:
-        report = monitoring.status_for_app(state_.app).as_dict()
+        report = status_of(state_.app).as_dict()
     if quiet:
         pass
     elif as_json:
@@ -216,3 +191,7 @@ def healthz(state_: AppState, url: str | None, timeout: float, wait: float, as_j
         for problem in report["problems"]:
             click.echo(f"problem: {problem}")
     raise click.exceptions.Exit(HEALTH_EXIT.get(report["status"], 1))
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [stats_command, prune_search_log_command, set_pin, healthz]

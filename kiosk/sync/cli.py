@@ -13,23 +13,25 @@ import click
 
 from content_sync.errors import ContentSyncError
 from content_sync.release import rollback as rollback_release
-from content_sync.sync import SyncSettings, status_report, sync_lock
+from content_sync.sync import SyncSettings, sync_lock
 from content_sync.sync import sync as run_sync
 
-from .cli import AppState, main, pass_state
+from ..commands import AppState, fail, pass_state
+from ..config import Settings, settings_of
+from ..status import status_of
 
 
-def sync_settings(config) -> SyncSettings:
+def sync_settings(settings: Settings) -> SyncSettings:
     """The sync library's settings from the kiosk's (kiosk/config.py)."""
     return SyncSettings(
-        metadata_url=config["PORTAL_METADATA_URL"],
-        targets_url=config["PORTAL_TARGETS_URL"],
-        root_metadata=Path(config["ROOT_METADATA"]),
-        timeout=float(config["SYNC_TIMEOUT_SECONDS"]),
-        retries=int(config["SYNC_RETRIES"]),
-        max_bytes_per_second=int(config["SYNC_MAX_BYTES_PER_SECOND"]),
-        keep_releases=int(config["KEEP_RELEASES"]),
-        cache_dir=Path(config["CACHE_DIR"]),
+        metadata_url=settings.PORTAL_METADATA_URL,
+        targets_url=settings.PORTAL_TARGETS_URL,
+        root_metadata=Path(settings.ROOT_METADATA),
+        timeout=float(settings.SYNC_TIMEOUT_SECONDS),
+        retries=settings.SYNC_RETRIES,
+        max_bytes_per_second=settings.SYNC_MAX_BYTES_PER_SECOND,
+        keep_releases=settings.KEEP_RELEASES,
+        cache_dir=Path(settings.CACHE_DIR),
     )
 
 
@@ -37,31 +39,16 @@ def sync_settings(config) -> SyncSettings:
 NO_CONTENT_EXIT = 3
 
 
-def failure_json(kind: str, error: str) -> str:
-    """The JSON a command prints on standard output when it fails."""
-    return json.dumps({"ok": False, "error_kind": kind, "error": error}, ensure_ascii=False)
-
-
-def _fail(exc: ContentSyncError, as_json: bool = False) -> None:
-    kind = getattr(exc, "kind", "error")
-    if as_json:
-        click.echo(failure_json(kind, str(exc)))
-    click.echo(f"error ({kind}): {exc}", err=True)
-    click.echo("the terminal keeps serving its current release", err=True)
-    raise click.exceptions.Exit(exc.exit_code)
-
-
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def sync(state: AppState, as_json: bool) -> None:
     """Fetch the county's signed content, verify it, and switch to it if it changed."""
-    config = state.app.config
+    settings = settings_of(state.app)
     try:
-        result = run_sync(Path(config["DATA_DIR"]), sync_settings(config))
+        result = run_sync(Path(settings.DATA_DIR), sync_settings(settings))
     except ContentSyncError as exc:
-        _fail(exc, as_json)
-        return
+        fail(exc, as_json, note="the terminal keeps serving its current release")
     if as_json:
         click.echo(json.dumps({"ok": True, **result.__dict__}, ensure_ascii=False))
     elif result.outcome == "unchanged":
@@ -74,27 +61,24 @@ def sync(state: AppState, as_json: bool) -> None:
         )
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def rollback(state: AppState, as_json: bool) -> None:
     """Go back to the previous release on this terminal (until the next sync brings new content)."""
-    root = Path(state.app.config["DATA_DIR"])
+    root = Path(settings_of(state.app).DATA_DIR)
     try:
         with sync_lock(root):
             release = rollback_release(root)
     except ContentSyncError as exc:
-        if as_json:
-            click.echo(failure_json(getattr(exc, "kind", "error"), str(exc)))
-        click.echo(f"error: {exc}", err=True)
-        raise click.exceptions.Exit(exc.exit_code) from None
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps({"ok": True, "release_id": release.name}, ensure_ascii=False))
     else:
         click.echo(f"rolled back: release {release.name} is active")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @pass_state
 def status(state: AppState, as_json: bool) -> None:
@@ -102,13 +86,10 @@ def status(state: AppState, as_json: bool) -> None:
 
     Exits NO_CONTENT_EXIT (3) when the terminal has no release yet, so that scripts can tell.
     """
-    config = state.app.config
-    report = status_report(Path(config["DATA_DIR"]), float(config["CONTENT_STALE_DAYS"]))
-    has_content = report["active_release"] is not None
-    if not has_content:
-        report["content_age_hours"] = None  # no content, so no age (even if a sync once succeeded)
+    report = status_of(state.app).as_dict()  # the same object /healthz answers with
+    has_content = report["has_content"]
     if as_json:
-        click.echo(json.dumps({**report, "has_content": has_content}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         if not has_content:
             raise click.exceptions.Exit(NO_CONTENT_EXIT)
         return
@@ -131,3 +112,7 @@ def status(state: AppState, as_json: bool) -> None:
         click.echo("last sync: never")
     if not has_content:
         raise click.exceptions.Exit(NO_CONTENT_EXIT)
+
+
+# Registered by kiosk/cli.py.
+COMMANDS = [sync, rollback, status]
