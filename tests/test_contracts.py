@@ -7,6 +7,7 @@ The owners (docs/architecture.md has the same table):
 - release.json and the release directory layout: content_sync.release (with content_sync.paths)
 - the search index directory: content_sync.search_index.builder writes it, kiosk.search.engine reads it
 - kiosk.toml: kiosk.config
+- the pinyin table in CACHE_DIR/ime/: kiosk.ime.lexicon
 
 The layer rules themselves are import-linter contracts in pyproject.toml (`lint-imports`).
 """
@@ -55,6 +56,7 @@ OWNERS = {
         "content_sync/state.py",
         "content_sync/release_db.py",
         "content_sync/search_index/builder.py",  # writes the index's suggest.sqlite
+        "kiosk/ime/lexicon.py",  # the pinyin table in CACHE_DIR/ime/
     },
     r"\bpaths\.state_db\(": {"content_sync/state.py"},
     r"\bpaths\.RELEASE_DB\b": {"content_sync/release.py", "content_sync/release_db.py"},
