@@ -7,9 +7,11 @@ PORT ?= 8080
 DEMO_DIR ?= var/demo
 # Debian packages the tests need: Chromium for the browser tests, the CJK font for slips,
 # systemd for `systemd-analyze verify` of the units, prometheus for `promtool` (the alert rules),
-# espeak-ng for read-aloud (its Mandarin voice), LibreOffice Calc for reading workbooks as
-# LibreOffice saves them, poppler for the docs' screenshots of them.
-APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus espeak-ng libreoffice-calc-nogui poppler-utils
+# espeak-ng for read-aloud (its Mandarin voice), Zinnia and its Simplified Chinese model for the
+# keyboard's handwriting input, LibreOffice Calc for reading workbooks as LibreOffice saves
+# them, poppler for the docs' screenshots of them.
+APT_PACKAGES := chromium fonts-noto-cjk systemd prometheus espeak-ng libzinnia0 tegaki-zinnia-simplified-chinese \
+	libreoffice-calc-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint format venv system-deps screenshots workbook-screenshots bench clean

@@ -91,12 +91,11 @@ def main() -> int:
         data = Path(tmp) / "data"
         activate(data, build_release(read_source_dir(sample_source_dir()), data, cache_dir=cache))
         engine = SearchEngine(data / "current", cache)
-        from content_sync.search_index import analysis
-
+        table = lexicon.Lexicon(info.path)
         started = time.perf_counter()
-        county = county_words_from_maps(engine.ini_map, analysis.syllables)
+        county = county_words_from_maps(engine.ini_map, engine.full_map, engine.readings, table.syllables)
         print(f"county words: {len(county)} from the sample county's index in {time.perf_counter() - started:.2f} s")
-        cands = Candidates(lexicon.Lexicon(info.path), county)
+        cands = Candidates(table, county)
 
         typed = [w[:i] for w in WORDS for i in range(1, len(w) + 1)]
         for q in typed[:20]:  # warm the page cache

@@ -9,6 +9,7 @@ The owners (docs/architecture.md has the same table):
 - kiosk.toml: kiosk.config
 - KEYS_DIR/signed-versions.sqlite (the publisher's record of signed versions): content_sync.signed_log
 - intake.sqlite (the disclosure office's store, county side): content_sync.intake.store
+- the pinyin table in CACHE_DIR/ime/: kiosk.ime.lexicon
 
 The layer rules themselves are import-linter contracts in pyproject.toml (`lint-imports`).
 """

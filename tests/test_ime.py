@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.ime import ImeService, zinnia
-from kiosk.ime.candidates import Candidate, Candidates, CountyWords, InputError, clean, segment
+from kiosk.ime.candidates import Candidate, Candidates, CountyWords, InputError, clean, segment, split_syllables
 from kiosk.ime.lexicon import Lexicon
 
 from .ime_fixtures import pinyin_table, seed_cache  # noqa: F401  (fixture)
@@ -118,6 +118,15 @@ def test_u_umlaut_is_typed_as_v(plain):
     assert "女" in texts(plain.lookup("nv"))[:3]
 
 
+def test_county_words_get_their_readings_from_the_index_without_pypinyin(plain):
+    syl = plain.syllables
+    assert split_syllables("xian", "西安", syl, {"西": "xi", "安": "an"}) == ("xi", "an")
+    assert split_syllables("yinhang", "银行", syl, {"银": "yin", "行": "xing"}) == ("yin", "hang")
+    assert split_syllables("shanxian", "单县", syl, {"单": "dan", "县": "xian"}) == ("shan", "xian")
+    assert split_syllables("xian", "县", syl, {}) == ("xian",)
+    assert split_syllables("sfz", "身份证", syl, {}) is None
+
+
 # --- paging
 
 
@@ -193,7 +202,7 @@ def test_pinyin_says_it_is_getting_ready_while_the_table_is_built(data_dir, tmp_
     monkeypatch.setattr(ImeService, "_build", lambda self: None)  # no minute-long build in a test
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CACHE_DIR": str(tmp_path / "empty")})
     response = app.test_client().get("/ime/pinyin?q=sb")
-    assert response.status_code == 503
+    assert response.status_code == 202
     assert response.get_json() == {"error": "拼音输入正在准备，请稍等一会儿", "retry": True}
 
 

@@ -72,19 +72,17 @@ class ImeService:
             log.exception("building the pinyin table in %s failed", self.cache_dir)
             self._build_error = f"building the pinyin table failed: {exc}"
 
-    def candidates(self, release_key: str | None, ini_map) -> Candidates:
+    def candidates(self, release_key: str | None, engine) -> Candidates:
         """Candidates over the general table and the county words of this release (kept for the
         last two releases, so a switch never rebuilds the one in use)."""
         table = self.lexicon()
-        key = release_key if ini_map is not None else None
+        key = release_key if engine is not None else None
         with self._lock:
             found = self._county.get(key or "")
         if found is None:
             county = CountyWords(())
             if key is not None:
-                from content_sync.search_index import analysis
-
-                county = county_words_from_maps(ini_map, analysis.syllables)
+                county = county_words_from_maps(engine.ini_map, engine.full_map, engine.readings, table.syllables)
             found = Candidates(table, county)
             with self._lock:
                 self._county[key or ""] = found

@@ -10,8 +10,9 @@ cut is looked up in two places:
      frequent first; cuts made of whole syllables before cuts made of initials.
 
 After the words that stand for all the letters come longer words that begin with them (社保卡 for
-sbk... typed as sb), then words and characters for the first syllables only: choosing one of those
-leaves the other letters to be typed on (`consumed` says how many letters a candidate uses).
+shebao or sb), then unlikelier cuts, then words and characters for the first syllables only:
+choosing one of those leaves the other letters to be typed on (`consumed` says how many letters a
+candidate uses).
 """
 
 from __future__ import annotations
@@ -186,11 +187,6 @@ class CountyWords:
         found = [w for w in self._sorted[lo:hi] if _matches(w.syllables, parts)]
         return sorted(found, key=lambda w: (len(w.word), w.order))
 
-    @classmethod
-    def from_maps(cls, ranked_words: Iterable[str], reader) -> CountyWords:
-        """`ranked_words` best first; `reader(word)` gives its syllables."""
-        return cls((w, tuple(reader(w))) for w in ranked_words)
-
 
 EMPTY_COUNTY = CountyWords(())
 
@@ -235,14 +231,19 @@ class Candidates:
         for cut in looked:
             for w in self.county.exact(cut):
                 add(w.word, whole)
-        # 2. the general lexicon for all the letters: whole-syllable cuts first, by frequency
+        # 2. the general lexicon for all the letters, by frequency, for the likeliest cuts (as many
+        #    syllable beginnings as the best cut); unlikelier cuts (shebao as sh|e|bao: 十二包)
+        #    come after the longer words of step 3
+        best = cuts[0]
+        likeliest = sum(not p.complete for p in best)
         ranked: list[tuple[int, int, str]] = []
         for cut in looked:
-            tier = 0 if all(p.complete for p in cut) else 1
+            tier = sum(not p.complete for p in cut) - likeliest
             ranked.extend((tier, -f, w) for w, f in self._full(cut, FULL_LIMIT))
-        for _t, _f, w in sorted(ranked):
-            add(w, whole)
-        best = cuts[0]
+        ranked.sort()
+        for tier, _f, w in ranked:
+            if tier == 0:
+                add(w, whole)
         # 3. longer words beginning with these letters (the county's, then the most frequent)
         if whole >= 2:
             for w in self.county.longer(best):
@@ -254,6 +255,9 @@ class Candidates:
                 longer = [(w, f) for w, s, f in rows if _matches(s.split(), best)]
                 for w, _f in longer[:LONGER_LIMIT]:
                     add(w, whole)
+        for tier, _f, w in ranked:
+            if tier > 0:
+                add(w, whole)
         # 4. words and characters for the first syllables only; the rest stays to be typed
         for k in range(min(len(best) - 1, MAX_WORD_CHARS), 0, -1):
             head = best[:k]
@@ -276,11 +280,60 @@ class Candidates:
         return Page(text, found[page * size : (page + 1) * size], page, pages, len(found))
 
 
-def county_words_from_maps(ini_map: Mapping[str, list[str]], reader) -> CountyWords:
-    """The county's words from the search index's initials map (each list ranked by how much the
-    county uses the word), interleaved by rank so that every list's best words come first."""
+def split_syllables(
+    joined: str, chars: str, syllables: frozenset[str], readings: Mapping[str, str]
+) -> tuple[str, ...] | None:
+    """Cut a word's joined pinyin (shebao) into one syllable per character (she, bao), preferring
+    the cut whose syllables are the characters' usual readings; None if no cut fits."""
+    n, m = len(chars), len(joined)
+    if m > 6 * n or m < n:
+        return None
+
+    @functools.cache
+    def best(i: int, k: int) -> tuple[int, tuple[str, ...]] | None:
+        """The best cut of joined[i:] into syllables for chars[k:]: (score, syllables)."""
+        if k == n:
+            return (0, ()) if i == m else None
+        found = None
+        for length in range(1, min(6, m - i) + 1):
+            piece = joined[i : i + length]
+            if piece not in syllables:
+                continue
+            rest = best(i + length, k + 1)
+            if rest is not None:
+                score = rest[0] + (readings.get(chars[k]) == piece)
+                if found is None or score > found[0]:
+                    found = (score, (piece, *rest[1]))
+        return found
+
+    answer = best(0, 0)
+    return answer[1] if answer else None
+
+
+def county_words_from_maps(
+    ini_map: Mapping[str, list[str]],
+    full_map: Mapping[str, list[str]],
+    readings: Mapping[str, str],
+    syllables: frozenset[str],
+) -> CountyWords:
+    """The county's words from the release's search index: its initials map (each list ranked by
+    how much the county uses the word, interleaved by rank so that every list's best words come
+    first) and its full-pinyin map (the readings, computed with the words' context when the index
+    was built). The web process reads them without importing pypinyin."""
+    pinyin_of: dict[str, str] = {}
+    for joined, words in full_map.items():
+        for w in words:
+            pinyin_of.setdefault(w, joined)
     ranked: list[tuple[int, str]] = []
     for words in ini_map.values():
         ranked.extend((i, w) for i, w in enumerate(words))
     ranked.sort()
-    return CountyWords.from_maps((w for _i, w in ranked), reader)
+
+    def entries():
+        for _i, w in ranked:
+            joined = pinyin_of.get(w)
+            syl = split_syllables(joined, w, syllables, readings) if joined else None
+            if syl:
+                yield w, syl
+
+    return CountyWords(entries())

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..commands import AppState, pass_state
+from ..config import settings_of
 from . import lexicon
 
 
@@ -15,15 +16,14 @@ from . import lexicon
 @pass_state
 def ime_build(state: AppState, force: bool) -> None:
     """Build the pinyin input's table (jieba's dictionary with pypinyin readings) into CACHE_DIR."""
-    cache_dir = Path(state.app.config["CACHE_DIR"])
+    cache_dir = Path(settings_of(state.app).CACHE_DIR)
     path = lexicon.lexicon_path(cache_dir)
     if force:
         path.unlink(missing_ok=True)
     try:
         info = lexicon.ensure(cache_dir)
     except OSError as exc:
-        click.echo(f"error: cannot write the pinyin table into {cache_dir}: {exc}", err=True)
-        raise click.exceptions.Exit(1) from None
+        raise click.ClickException(f"cannot write the pinyin table into {cache_dir}: {exc}") from None
     if info.build_seconds is None:
         click.echo(f"{info.path}: already built ({info.bytes / 1e6:.1f} MB)")
     else:

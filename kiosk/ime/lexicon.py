@@ -52,11 +52,11 @@ def _jieba_dict() -> Path:
 
 def lexicon_key() -> str:
     """What the table is built from: its format, the dictionary file and the pypinyin version."""
-    import pypinyin
+    from importlib.metadata import version  # not `import pypinyin`: the web process never loads it
 
     d = _jieba_dict()
     st = d.stat()
-    raw = f"{FORMAT_VERSION}:{st.st_size}:{int(st.st_mtime)}:{pypinyin.__version__}"
+    raw = f"{FORMAT_VERSION}:{st.st_size}:{int(st.st_mtime)}:{version('pypinyin')}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

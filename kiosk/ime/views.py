@@ -4,7 +4,7 @@ GET  /ime/pinyin?q=shebao&page=0&size=8   one page of candidates
 POST /ime/handwriting                     {"width", "height", "strokes": [[[x, y], ...], ...]}
 
 Malformed input is a 400 with a plain Chinese message, never a 500. While the pinyin table is
-built for the first time, /ime/pinyin answers 503 with `retry` set; when the handwriting library or
+built for the first time, /ime/pinyin answers 202 with `retry` set; when the handwriting library or
 model is missing, /ime/handwriting answers 503 and the pad is shown disabled (see `ime_context`).
 """
 
@@ -14,6 +14,7 @@ import os
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from ..config import current_settings
 from . import DEFAULT_MODEL, ImeService, NotReady
 from .candidates import PAGE_SIZE_DEFAULT, InputError
 from .zinnia import MAX_POINTS_PER_STROKE, MAX_STROKES, ZinniaError
@@ -27,13 +28,14 @@ MAX_RESULTS = 20
 def service() -> ImeService:
     ext = current_app.extensions.get("kiosk.ime")
     if ext is None:
-        model = current_app.config.get("HANDWRITING_MODEL") or DEFAULT_MODEL
-        ext = current_app.extensions["kiosk.ime"] = ImeService(current_app.config["CACHE_DIR"], model)
+        settings = current_settings()
+        model = settings.HANDWRITING_MODEL or DEFAULT_MODEL
+        ext = current_app.extensions["kiosk.ime"] = ImeService(settings.CACHE_DIR, model)
     return ext
 
 
 def _county_source():
-    """(release key, the search index's initials map) of the request's release, or (None, None)."""
+    """(release key, its search engine) of the request's release, or (None, None)."""
     release = getattr(g, "release", None)
     if release is None:
         return None, None
@@ -42,7 +44,7 @@ def _county_source():
     eng = engine()
     if eng is None:
         return None, None
-    return os.path.realpath(release.path), eng.ini_map
+    return os.path.realpath(release.path), eng
 
 
 def _error(message: str, status: int, **extra):
@@ -68,12 +70,13 @@ def pinyin():
     if page is None or size is None:
         return _error("页码不对", 400)
     try:
-        key, ini_map = _county_source()
-        result = service().candidates(key, ini_map).page(q, page, size)
+        key, eng = _county_source()
+        result = service().candidates(key, eng).page(q, page, size)
     except InputError as exc:
         return _error(str(exc), 400)
     except NotReady:
-        return _error("拼音输入正在准备，请稍等一会儿", 503, retry=True)
+        # 202, not 503: nothing failed, the answer comes later (the keyboard asks again)
+        return _error("拼音输入正在准备，请稍等一会儿", 202, retry=True)
     response = jsonify(
         {
             "input": result.input,

@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = { standard: 6, elder: 4 };
+  var FETCH_SIZE = 20;       // candidates asked for at a time; the bar shows as many as fit
   var RECOGNIZE_DELAY_MS = 350;
   var RETRY_MS = 4000;
 
@@ -35,10 +35,12 @@
     this.mode = el.getAttribute("data-ime-layout") === "digits" ? "abc" : "pinyin";
     this.comp = "";          // the pinyin letters being composed
     this.compStart = 0;      // where they sit in the field's value
-    this.candidates = [];    // {text, consumed} of the page shown
-    this.page = 0;
-    this.pages = 1;
-    this.handPages = [];     // handwriting candidates, paged here
+    this.list = [];          // {text, consumed}: the candidates fetched so far
+    this.start = 0;          // the first one shown in the bar
+    this.shown = 0;          // how many fit in the bar
+    this.starts = [];        // where the previous pages started (上页)
+    this.fetched = 0;        // server pages fetched, of
+    this.serverPages = 0;
     this.seq = 0;            // answers to older requests are dropped
     this.strokes = [];
     this.timer = null;
@@ -55,8 +57,6 @@
   };
 
   Board.prototype.limit = function (field) { return field.maxLength > 0 ? field.maxLength : 200; };
-
-  Board.prototype.pageSize = function () { return elder() ? PAGE_SIZE.elder : PAGE_SIZE.standard; };
 
   /* Put `text` at the caret (or in place of the composition). */
   Board.prototype.insert = function (text) {
@@ -93,18 +93,18 @@
     this.caret(field, this.compStart + comp.length);
     this.compBox.textContent = comp;
     fire(field);
-    if (comp) { this.lookup(0); } else { this.showCandidates([], 0, 1); }
+    if (comp) { this.lookup(); } else { this.setList([], 0); }
   };
 
   /* Keep the letters as typed (the search reads initials and pinyin too). */
   Board.prototype.commitRaw = function () {
     this.comp = "";
     this.compBox.textContent = "";
-    this.showCandidates([], 0, 1);
+    this.setList([], 0);
   };
 
   Board.prototype.choose = function (index) {
-    var c = this.candidates[index];
+    var c = this.list[index];
     var field = this.field();
     if (!c || !field) { return; }
     if (this.mode === "hand") {
@@ -122,66 +122,103 @@
     this.compBox.textContent = rest;
     this.caret(field, this.compStart + rest.length);
     fire(field);
-    if (rest) { this.lookup(0); } else { this.showCandidates([], 0, 1); }
+    if (rest) { this.lookup(); } else { this.setList([], 0); }
   };
 
   Board.prototype.message = function (text) {
-    this.candidates = [];
+    this.list = [];
+    this.shown = 0;
     this.bar.textContent = "";
     var note = document.createElement("span");
     note.className = "ime-note";
     note.textContent = text;
     this.bar.appendChild(note);
-    this.setPaging(0, 1);
+    this.setPaging();
   };
 
-  Board.prototype.showCandidates = function (list, page, pages) {
-    this.candidates = list;
+  /* A new list of candidates (`serverPages` more may be fetched), shown from its first. */
+  Board.prototype.setList = function (list, serverPages) {
+    this.list = list;
+    this.serverPages = serverPages;
+    this.fetched = serverPages ? 1 : 0;
+    this.starts = [];
+    this.render(0);
+  };
+
+  Board.prototype.more = function () { return this.fetched < this.serverPages; };
+
+  /* Show the candidates from `start`, as many as fit in the bar without cutting one. */
+  Board.prototype.render = function (start) {
+    this.start = start;
     this.bar.textContent = "";
-    for (var i = 0; i < list.length; i++) {
+    var shown = 0;
+    for (var i = start; i < this.list.length; i++) {
       var b = document.createElement("button");
       b.type = "button";
       b.className = "ime-candidate";
       b.setAttribute("data-candidate", String(i));
-      b.textContent = list[i].text;
+      b.textContent = this.list[i].text;
       this.bar.appendChild(b);
+      if (shown > 0 && this.bar.scrollWidth > this.bar.clientWidth) {
+        this.bar.removeChild(b);
+        break;
+      }
+      shown++;
     }
-    if (!list.length && this.mode === "hand" && !this.strokes.length) {
-      this.message("在下面的方框里写一个字");
-    } else if (!list.length && this.mode === "pinyin" && !this.comp) {
-      this.message("按字母打拼音，选出要的字");
+    this.shown = shown;
+    if (!shown) {
+      if (this.mode === "hand" && !this.strokes.length) { this.message("在下面的方框里写一个字"); return; }
+      if (this.mode === "pinyin" && !this.comp) { this.message("按字母打拼音，再点要的字"); return; }
     }
-    this.setPaging(page, pages);
+    this.setPaging();
   };
 
-  Board.prototype.setPaging = function (page, pages) {
-    this.page = page;
-    this.pages = pages;
+  Board.prototype.setPaging = function () {
     var prev = this.el.querySelector("[data-action='prev']");
     var next = this.el.querySelector("[data-action='next']");
-    if (prev) { prev.disabled = page <= 0; }
-    if (next) { next.disabled = page >= pages - 1; }
+    if (prev) { prev.disabled = this.starts.length === 0; }
+    if (next) { next.disabled = !(this.shown && (this.start + this.shown < this.list.length || this.more())); }
   };
 
-  Board.prototype.lookup = function (page) {
+  Board.prototype.fetchPage = function (page, seq, done) {
     var self = this;
-    var seq = ++this.seq;
     var url = this.el.getAttribute("data-pinyin-url") + "?q=" + encodeURIComponent(this.comp) +
-      "&page=" + page + "&size=" + this.pageSize();
+      "&page=" + page + "&size=" + FETCH_SIZE;
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
       .then(function (answer) {
         if (seq !== self.seq || self.mode !== "pinyin") { return; }
         if (answer.status === 200) {
-          self.showCandidates(answer.body.candidates, answer.body.page, answer.body.pages);
+          done(answer.body);
         } else {
           self.message(answer.body.error || "没有找到");
           if (answer.body.retry) {
-            setTimeout(function () { if (seq === self.seq && self.comp) { self.lookup(page); } }, RETRY_MS);
+            setTimeout(function () { if (seq === self.seq && self.comp) { self.lookup(); } }, RETRY_MS);
           }
         }
       })
       .catch(function () { if (seq === self.seq) { self.message("网络不通，请稍后再试"); } });
+  };
+
+  Board.prototype.lookup = function () {
+    var self = this;
+    var seq = ++this.seq;
+    this.fetchPage(0, seq, function (body) { self.setList(body.candidates, body.pages); });
+  };
+
+  Board.prototype.nextPage = function () {
+    var self = this;
+    var start = this.start + this.shown;
+    if (!this.shown) { return; }
+    if (start < this.list.length) { this.starts.push(this.start); this.render(start); return; }
+    if (!this.more()) { return; }
+    var seq = this.seq;
+    this.fetchPage(this.fetched, seq, function (body) {
+      self.list = self.list.concat(body.candidates);
+      self.fetched += 1;
+      self.starts.push(self.start);
+      self.render(start);
+    });
   };
 
   /* --- handwriting */
@@ -256,9 +293,8 @@
     clearTimeout(this.timer);
     this.seq++;
     this.strokes = [];
-    this.handPages = [];
     if (this.pad) { this.drawPad(); }
-    this.showCandidates([], 0, 1);
+    this.setList([], 0);
   };
 
   Board.prototype.recognize = function () {
@@ -275,14 +311,9 @@
       .then(function (answer) {
         if (seq !== self.seq || self.mode !== "hand") { return; }
         if (answer.status !== 200) { self.message(answer.body.error || "没有认出来，请重写"); return; }
-        var size = self.pageSize();
-        self.handPages = [];
-        var all = answer.body.candidates || [];
-        for (var i = 0; i < all.length; i += size) {
-          self.handPages.push(all.slice(i, i + size).map(function (t) { return { text: t, consumed: 0 }; }));
-        }
-        if (!self.handPages.length) { self.message("没有认出来，请重写"); return; }
-        self.showCandidates(self.handPages[0], 0, self.handPages.length);
+        var all = (answer.body.candidates || []).map(function (t) { return { text: t, consumed: 0 }; });
+        if (!all.length) { self.message("没有认出来，请重写"); return; }
+        self.setList(all, 0);
       })
       .catch(function () { if (seq === self.seq) { self.message("网络不通，请稍后再试"); } });
   };
@@ -302,7 +333,7 @@
     var sep = this.el.querySelector("[data-key=\"'\"]");
     if (sep) { sep.disabled = mode !== "pinyin"; }
     this.el.setAttribute("data-mode-now", mode);
-    if (mode === "hand") { this.clearPad(); } else { this.showCandidates([], 0, 1); }
+    if (mode === "hand") { this.clearPad(); } else { this.setList([], 0); }
   };
 
   Board.prototype.press = function (button) {
@@ -343,22 +374,21 @@
         this.comp = "";
         this.compBox.textContent = "";
         field.value = "";
-        if (this.mode === "hand") { this.clearPad(); } else { this.showCandidates([], 0, 1); }
+        if (this.mode === "hand") { this.clearPad(); } else { this.setList([], 0); }
         fire(field);
         clearSuggestions(field);
         return;
       case "space":
-        if (this.comp && this.candidates.length) { this.choose(0); } else { this.insert(" "); }
+        if (this.comp && this.list.length) { this.choose(this.start); } else { this.insert(" "); }
         return;
       case "rewrite":
         this.clearPad();
         return;
       case "prev":
+        if (this.starts.length) { this.render(this.starts.pop()); }
+        return;
       case "next":
-        var page = this.page + (action === "next" ? 1 : -1);
-        if (page < 0 || page >= this.pages) { return; }
-        if (this.mode === "hand") { this.showCandidates(this.handPages[page], page, this.pages); }
-        else { this.lookup(page); }
+        this.nextPage();
         return;
       case "submit":
         if (this.comp) { this.commitRaw(); }
@@ -468,6 +498,8 @@
       var next = form.querySelector("input[name='next']");
       if (q && next && q.value.trim()) {
         next.value = "/search?q=" + encodeURIComponent(q.value.trim());
+        var open = inlineBoardFor(q);
+        try { sessionStorage.setItem("ime-open", open && !open.hidden ? "1" : ""); } catch (e) { /* private mode */ }
       }
       return;
     }
@@ -491,7 +523,10 @@
       boardOf(el);
       if (el.hasAttribute("data-ime-collapsible")) {
         var field = document.getElementById(el.getAttribute("data-for"));
-        setOpen(el, !(field && field.value));   // results on screen: the keyboard starts closed
+        var keep = false;
+        try { keep = sessionStorage.getItem("ime-open") === "1"; sessionStorage.removeItem("ime-open"); } catch (e) { /* */ }
+        // results on screen: the keyboard starts closed, unless the citizen was typing (elder switch)
+        setOpen(el, keep || !(field && field.value));
       } else {
         el.hidden = false;
       }

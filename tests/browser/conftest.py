@@ -10,8 +10,10 @@ import os
 
 import pytest
 
+from tests.ime_fixtures import pinyin_table  # noqa: F401  (fixture)
 from tests.ui_fixtures import make_ui_bundle
 
+from . import live
 from .live import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, live_kiosk
 
 IDLE_SECONDS = 2
@@ -22,6 +24,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pinyin_table_for_live_kiosks(pinyin_table):  # noqa: F811
+    """Every live kiosk gets the pinyin table, built once (not a minute-long build per kiosk)."""
+    live.PINYIN_TABLE = pinyin_table
+    yield
+    live.PINYIN_TABLE = None
 
 
 @pytest.fixture(scope="package")

@@ -59,6 +59,11 @@ def serve(app) -> Iterator[str]:
         server.server_close()
 
 
+# The pinyin table (kiosk/ime/lexicon.py) to put into every live kiosk's CACHE_DIR, as
+# `kiosk ime-build` does on a terminal; set once per session by tests/browser/conftest.py.
+PINYIN_TABLE: Path | None = None
+
+
 @contextmanager
 def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
     """Build a release into `data_dir`, serve the kiosk on a free loopback port, yield its base URL."""
@@ -66,6 +71,10 @@ def live_kiosk(data_dir: Path, bundle=None, **config) -> Iterator[str]:
     cache_dir = data_dir / "cache"
     bundle = bundle if bundle is not None else sample_bundle()
     activate(data_dir, build_release(bundle, data_dir, cache_dir=cache_dir))
+    if PINYIN_TABLE is not None:
+        from tests.ime_fixtures import seed_cache
+
+        seed_cache(cache_dir, PINYIN_TABLE)
     app = create_app({"DATA_DIR": str(data_dir), "CACHE_DIR": str(cache_dir), **config})
     with serve(app) as url:
         yield url

@@ -11,7 +11,14 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+from kiosk.ime import lexicon
+from tests.ime_strokes import BOX, STROKES
+
+from . import live
 from .live import CHROMIUM, CHROMIUM_ARGS, live_kiosk, sample_bundle
+
+# The pinyin table is built once here and reused by later runs (var/ is not in the repository).
+TABLE_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache"
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
@@ -70,6 +77,28 @@ def _capture_size(browser, calm: str, idle: str, screens: dict[str, str], size: 
     page.goto(calm + "/offline")
     shot("offline")
     page.goto(calm + "/reset")
+    # Chinese input: pinyin candidates for shebao, then 十 written on the handwriting pad
+    page.goto(calm + "/reset")
+    page.goto(calm + "/search")
+    keyboard = page.locator("[data-keyboard][data-for='search-q']")
+    for letter in "shebao":
+        keyboard.locator(f"button[data-key='{letter}']").click()
+    keyboard.locator(".ime-candidate").first.wait_for(timeout=60_000)
+    page.locator("#suggestions a.suggestion").first.wait_for()
+    shot("search-pinyin")
+    keyboard.locator("button[data-action='clear']").click()
+    keyboard.locator("button[data-mode='hand']").click()
+    pad = keyboard.locator("[data-ime-pad]")
+    box = pad.bounding_box()
+    for stroke in STROKES["十"]:
+        points = [(box["x"] + x * box["width"] / BOX, box["y"] + y * box["height"] / BOX) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+    keyboard.locator(".ime-candidate").first.wait_for()
+    shot("search-handwriting")
     page.goto(calm + screens["guide"])
     page.locator("#bottombar .bar-elder").click()
     page.wait_for_selector("html.elder")
@@ -90,16 +119,27 @@ def _capture_size(browser, calm: str, idle: str, screens: dict[str, str], size: 
 
 
 def capture(out_dir: Path) -> list[Path]:
-    from playwright.sync_api import sync_playwright
 
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle = sample_bundle()
     screens = _first(bundle)
     written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        live.PINYIN_TABLE = lexicon.ensure(TABLE_CACHE).path
+        try:
+            written = _capture_all(Path(tmp), bundle, screens, out_dir)
+        finally:
+            live.PINYIN_TABLE = None
+    return written
+
+
+def _capture_all(tmp: Path, bundle, screens: dict[str, str], out_dir: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written: list[Path] = []
     with (
-        tempfile.TemporaryDirectory() as tmp,
-        live_kiosk(Path(tmp) / "calm", bundle) as calm,
-        live_kiosk(Path(tmp) / "idle", bundle, IDLE_TIMEOUT_SECONDS=1, IDLE_COUNTDOWN_SECONDS=30) as idle,
+        live_kiosk(tmp / "calm", bundle) as calm,
+        live_kiosk(tmp / "idle", bundle, IDLE_TIMEOUT_SECONDS=1, IDLE_COUNTDOWN_SECONDS=30) as idle,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
