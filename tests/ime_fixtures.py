@@ -13,8 +13,10 @@ from kiosk.ime import lexicon
 
 
 @pytest.fixture(scope="session")
-def pinyin_table(request) -> Path:
-    cache = Path(request.config.cache.mkdir("ime-lexicon"))
+def pinyin_table(request, tmp_path_factory) -> Path:
+    # pytest's cache keeps the table between runs; without it (-p no:cacheprovider) build it once here.
+    store = getattr(request.config, "cache", None)
+    cache = Path(store.mkdir("ime-lexicon")) if store is not None else tmp_path_factory.mktemp("ime-lexicon")
     return lexicon.ensure(cache).path
 
 
