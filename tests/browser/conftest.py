@@ -61,7 +61,8 @@ def kiosk_url(tmp_path_factory):
 @pytest.fixture(scope="package")
 def calm_kiosk_url(tmp_path_factory):
     """The same kiosk with the default idle timeout, for tests that must not be interrupted."""
-    with live_kiosk(tmp_path_factory.mktemp("browser-calm"), make_ui_bundle()) as url:
+    # Tests here print a slip in each of the four layouts one after another: no print cool-down.
+    with live_kiosk(tmp_path_factory.mktemp("browser-calm"), make_ui_bundle(), PRINT_COOLDOWN_SECONDS=0) as url:
         yield url
 
 

@@ -95,7 +95,7 @@ def test_a_candidate_for_the_first_syllable_leaves_the_rest_to_type(screen, ime_
     keyboard.locator(".ime-candidate", has_text="户口").first.wait_for()
     # page on until the single character 户 appears and take it: kou stays to be typed
     single = keyboard.get_by_role("button", name="户", exact=True)
-    for _ in range(10):
+    for _ in range(40):
         if single.count():
             break
         keyboard.locator("button[data-action='next']").tap()
