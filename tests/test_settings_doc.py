@@ -129,4 +129,5 @@ def test_content_format_shows_what_validate_prints_for_the_sample():
     root = DOCS.parent
     result = click.testing.CliRunner().invoke(content_sync_main, ["validate", str(root / "demo" / "county")])
     assert result.exit_code == 0, result.output
-    assert f"    {result.output.strip()}\n" in (DOCS / "content-format.md").read_text()
+    shown = "".join(f"    {line}\n" for line in result.output.strip().splitlines())
+    assert shown in (DOCS / "content-format.md").read_text()

@@ -128,27 +128,35 @@ class LibEspeakEngine:
             raise SpeechError("libespeak-ng did not start (espeak-ng-data missing?)")
         if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise SpeechError(f"libespeak-ng has no voice {voice!r}")
-        self._lock = threading.Lock()
-        self._samples: list[bytes] = []
-        self._callback = self._CALLBACK(self._collect)  # kept: the library holds the pointer
-        self._lib.espeak_SetSynthCallback(self._callback)
+        # The library is one per process: every engine shares its lock and its sound buffer, and
+        # sets its own voice before each synthesis (another engine may have set another).
+        self._lock = LibEspeakEngine._shared_lock
+        self._lib.espeak_SetSynthCallback(LibEspeakEngine._shared_callback)
         self.voice = voice
         self.name = f"libespeak-ng:{voice}"
 
-    def _collect(self, wav, count, _events) -> int:
+    _shared_lock = threading.Lock()
+    _samples: list[bytes] = []
+
+    @staticmethod
+    def _collect(wav, count, _events) -> int:
         if count > 0:
-            self._samples.append(ctypes.string_at(wav, count * 2))
+            LibEspeakEngine._samples.append(ctypes.string_at(wav, count * 2))
         return 0
+
+    _shared_callback = _CALLBACK(_collect)  # kept for the process: the library holds the pointer
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
         data = text.encode("utf-8") + b"\0"
         with self._lock:
-            self._samples = []
+            LibEspeakEngine._samples = []
+            self._lib.espeak_SetSynthCallback(LibEspeakEngine._shared_callback)
+            self._lib.espeak_SetVoiceByName(self.voice.encode())
             self._lib.espeak_SetParameter(self._RATE, max(80, min(450, int(voice.rate))), 0)
             self._lib.espeak_SetParameter(self._VOLUME, max(0, min(200, round(voice.volume * 2))), 0)
             status = self._lib.espeak_Synth(data, len(data), 0, self._POS_CHARACTER, 0, self._CHARS_UTF8, None, None)
             self._lib.espeak_Synchronize()
-            pcm = b"".join(self._samples)
+            pcm = b"".join(LibEspeakEngine._samples)
         if status != 0 or not pcm:
             raise SpeechError(f"libespeak-ng made no sound (status {status})")
         out = io.BytesIO()
