@@ -13,7 +13,7 @@ In every case the terminal either takes exactly one publication or refuses and k
 
 from __future__ import annotations
 
-import json
+import csv
 import os
 import shutil
 import subprocess
@@ -77,6 +77,7 @@ def summaries(terminal: Path, ids: list[str]) -> dict[str, str]:
 # --- a publish killed during its write phase -------------------------------------------------
 
 GUIDES = ["g-affordable-01", "g-hukou-01", "g-civil-05", "g-tax-08"]
+GUIDE_SHEET = Path("办事指南") / "事项.csv"  # the sample county's guides, as a county keeps them
 
 
 def write_source(target: Path, tag: str | None) -> None:
@@ -86,14 +87,16 @@ def write_source(target: Path, tag: str | None) -> None:
     shutil.copytree(SAMPLE, target)
     if tag is None:
         return
-    lines = (target / "guides.jsonl").read_text(encoding="utf-8").splitlines()
-    out = []
-    for line in lines:
-        record = json.loads(line) if line.strip() else None
-        if record and record["id"] in GUIDES:
-            record["summary"] = f"{tag}：{record['id']}"
-        out.append(json.dumps(record, ensure_ascii=False) if record else line)
-    (target / "guides.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
+    sheet = target / GUIDE_SHEET
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    ids, summary = header.index("编号"), header.index("简介")
+    for row in rows[1:]:
+        if row and row[ids] in GUIDES:
+            row[summary] = f"{tag}：{row[ids]}"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
 
 
 def publish_process(source: Path, repo: Path, keys_dir: Path, crash_at: str | None = None) -> int:
@@ -114,7 +117,8 @@ def publish_process(source: Path, repo: Path, keys_dir: Path, crash_at: str | No
 
 @pytest.fixture
 def sample_guides_exist():
-    ids = {json.loads(line)["id"] for line in (SAMPLE / "guides.jsonl").read_text().splitlines() if line.strip()}
+    with (SAMPLE / GUIDE_SHEET).open(encoding="utf-8-sig", newline="") as f:
+        ids = {row["编号"] for row in csv.DictReader(f)}
     assert set(GUIDES) <= ids, "the test edits guides the sample county has"
 
 
