@@ -277,7 +277,7 @@ class Site(_UrlChecked):
     hotline: Phone = "12345"
     portal_base_url: Url
     online_service_base_url: Url
-    qr_allowed_hosts: list[Annotated[HostName, _at_most(253)]] = Field(min_length=1, max_length=100)
+    qr_allowed_hosts: list[Annotated[HostName, _at_most(253)]] = Field(min_length=1, max_length=1000)
     halls: list[Hall] = Field(min_length=1, max_length=1000)
     disclosure_office: DisclosureOffice | None = None
     updated_at: dt.date
