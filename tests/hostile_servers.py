@@ -15,6 +15,7 @@ It counts the bytes it got out for each attack, so tests can show the terminal s
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -160,3 +161,24 @@ def wait_for(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sync_env(portal, hostile: HostilePortal, tmp_path: Path, *, request_timeout: float, deadline: float, **more: str):
+    """The environment of a real `kiosk sync` process pointed at `hostile` with these deadlines;
+    `more` adds further KIOSK_* settings (SYNC_RETRIES="1")."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "KIOSK_CONFIG": str(tmp_path / "none.toml"),
+        "KIOSK_DATA_DIR": str(portal.terminal),
+        "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
+        "KIOSK_PORTAL_METADATA_URL": hostile.metadata_url,
+        "KIOSK_PORTAL_TARGETS_URL": hostile.targets_url,
+        "KIOSK_ROOT_METADATA": str(portal.keys_dir / "1.root.json"),
+        "KIOSK_SYNC_REQUEST_TIMEOUT_SECONDS": str(request_timeout),
+        "KIOSK_SYNC_TIMEOUT_SECONDS": str(deadline),
+        **{f"KIOSK_{name}": value for name, value in more.items()},
+    }

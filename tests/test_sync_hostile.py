@@ -9,7 +9,6 @@ they are not speed targets.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from content_sync import paths
 from content_sync.release import verify_release
 
-from .hostile_servers import HostilePortal
+from .hostile_servers import HostilePortal, sync_env
 from .sync_fixtures import edit_guide, make_county, portal_fixture
 
 portal = pytest.fixture(portal_fixture, name="portal")
@@ -47,19 +46,9 @@ def synced(portal):
 
 
 def kiosk_sync(portal, hostile, tmp_path, *, request_timeout=1, deadline=60, retries=1) -> tuple[dict, int, float]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "KIOSK_CONFIG": str(tmp_path / "none.toml"),
-        "KIOSK_DATA_DIR": str(portal.terminal),
-        "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
-        "KIOSK_PORTAL_METADATA_URL": hostile.metadata_url,
-        "KIOSK_PORTAL_TARGETS_URL": hostile.targets_url,
-        "KIOSK_ROOT_METADATA": str(portal.keys_dir / "1.root.json"),
-        "KIOSK_SYNC_REQUEST_TIMEOUT_SECONDS": str(request_timeout),
-        "KIOSK_SYNC_TIMEOUT_SECONDS": str(deadline),
-        "KIOSK_SYNC_RETRIES": str(retries),
-    }
+    env = sync_env(
+        portal, hostile, tmp_path, request_timeout=request_timeout, deadline=deadline, SYNC_RETRIES=str(retries)
+    )
     started = time.monotonic()
     try:
         done = subprocess.run(

@@ -18,7 +18,7 @@ from content_sync.sync import OVERDUE_GRACE_SECONDS, open_state, run_state
 from kiosk import create_app
 from kiosk import status as kiosk_status
 
-from .hostile_servers import HostilePortal, wait_for
+from .hostile_servers import HostilePortal, sync_env, wait_for
 from .ops_fixtures import admin_config, login
 from .sync_fixtures import make_county, portal_fixture
 
@@ -51,18 +51,7 @@ def stuck_sync(terminal, tmp_path):
     portal, app = terminal
     hostile = HostilePortal(portal.repo, interval=0.5).start()
     hostile.attack("/metadata/timestamp.json", "drip-headers")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "KIOSK_CONFIG": str(tmp_path / "none.toml"),
-        "KIOSK_DATA_DIR": str(portal.terminal),
-        "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
-        "KIOSK_PORTAL_METADATA_URL": hostile.metadata_url,
-        "KIOSK_PORTAL_TARGETS_URL": hostile.targets_url,
-        "KIOSK_ROOT_METADATA": str(portal.keys_dir / "1.root.json"),
-        "KIOSK_SYNC_REQUEST_TIMEOUT_SECONDS": str(DEADLINE),
-        "KIOSK_SYNC_TIMEOUT_SECONDS": str(DEADLINE),
-    }
+    env = sync_env(portal, hostile, tmp_path, request_timeout=DEADLINE, deadline=DEADLINE)
     child = subprocess.Popen(
         [sys.executable, "-c", "from kiosk.cli import main; main()", "sync"],
         env=env,
