@@ -37,6 +37,7 @@ def small_lexicon():
             _group("civil", ["结婚证补领"], ["结婚证不见了"]),
             _group("market", ["食品经营", "餐饮服务"], ["小吃店", "餐馆"]),
             _group("housing", ["住房公积金"], ["公积金"]),
+            _group("social", ["生育津贴"], ["产假工资"]),
         ),
         actions=(_group("action", ["补发", "补领", "挂失", "遗失"], ["不见了", "丢了"]),),
         departments={"社保局": ("社会保险", "养老保险", "人力资源和社会保障")},
@@ -54,6 +55,12 @@ GUIDES = [
     ("g-m-07", "城乡居民养老保险待遇申领", "测试县人力资源和社会保障局"),
     ("g-m-08", "人事档案提取", "测试县人力资源和社会保障局"),
     ("g-m-09", "居民身份证换领", "测试县公安局"),
+    ("g-m-10", "临时救助申请", "测试县民政局"),
+    ("g-m-11", "商标注册申请", "测试县市场监督管理局"),
+    ("g-m-12", "个人所得税汇算", "测试县税务局"),
+    ("g-m-13", "出生医学证明办理", "测试县卫生健康局"),
+    ("g-m-14", "计划生育家庭特别扶助", "测试县卫生健康局"),
+    ("g-m-15", "高温津贴发放", "测试县人力资源和社会保障局"),
 ]
 # Twelve guides sharing one broad word, for the ranking of broad queries.
 BROAD = [
@@ -190,6 +197,28 @@ def test_homophones_and_dialect_confusions_find_the_word(engine):
     assert found(engine.search("驾使证"))[:1] == ["g-m-04"]  # same toneless pinyin
     assert "g-m-09" in found(engine.search("森份证"))  # sh/s
     assert "g-m-05" in found(engine.search("老年人优带证"))
+
+
+def test_a_word_one_pinyin_letter_away_from_a_title_word_finds_it(engine):
+    assert found(engine.search("商票注册"))[:1] == ["g-m-11"]  # shangpiao -> shangbiao
+    # A verb read so is only a guess: it ranks, but is never required.
+    assert found(engine.search("临时求助"))[:1] == ["g-m-10"]  # qiuzhu -> jiuzhu
+    assert "g-m-09" in found(engine.search("身份证办好了吗"))
+
+
+def test_a_real_word_no_title_holds_is_read_as_the_title_word_it_sounds_like(engine):
+    assert found(engine.search("出身证明"))[:1] == ["g-m-13"]  # chushen ~ chusheng
+
+
+def test_a_particle_typed_for_a_homophone_joins_its_neighbour(engine):
+    assert found(engine.search("个人所的税"))[:1] == ["g-m-12"]  # 的 for 得
+
+
+def test_a_named_service_the_county_lacks_presents_nothing_from_its_parts(engine):
+    # 生育津贴 is a lexicon service no title holds; records holding only 生育 or 津贴 are
+    # other services, never "related".
+    result = engine.search("生育津贴")
+    assert result.hits == [] and result.related == []
 
 
 # 7. Broad queries put what citizens use most first.

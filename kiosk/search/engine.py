@@ -61,6 +61,9 @@ OPENED_BOOST = 1.0
 # Initials typed as the beginning of a title's initials (jdcjsz -> 机动车驾驶证…).
 INITIALS_PREFIX_MIN = 3
 PINYIN_PREFIX_MIN = 5
+# A Chinese word is tried as words one pinyin letter away only when its pinyin has this many
+# letters (short syllables have too many neighbours).
+TYPO_MIN_LETTERS = 5
 # A short department name is a word plus one of these (社保局, 车管所, 人防办, 卫健委).
 DEPARTMENT_SUFFIXES = frozenset("局厅委所办处站队")
 DEPARTMENT_BOOST = 1.5
@@ -253,27 +256,70 @@ class SearchEngine:
         except sqlite3.OperationalError:  # an index built before the list existed
             return False
 
+    def _sound(self, token: str) -> str:
+        """Toneless pinyin of a Chinese word through the release's character table ('' if a
+        character is missing from it)."""
+        if not analysis.all_han(token):
+            return ""
+        sound = "".join(self.readings.get(c, "?") for c in token)
+        return "" if "?" in sound else sound
+
     def _homophones(self, token: str) -> list[str]:
         """Index words that sound like `token` (toneless pinyin through the release's character
         table), then words that sound alike once zh/z, ch/c, sh/s, n/l, -n/-ng are merged:
-        身分证 -> 身份证, 驾使证 -> 驾驶证, 留学 typed as 流学."""
-        if not analysis.all_han(token):
-            return []
-        sound = "".join(self.readings.get(c, "?") for c in token)
-        if "?" in sound:
+        身分证 -> 身份证, 驾使证 -> 驾驶证, 留学 typed as 流学, 出身 -> 初审 and 出生."""
+        sound = self._sound(token)
+        if not sound:
             return []
         found = [w for w in self.full_map.get(sound, []) if w != token]
-        if not found:
-            found = [w for w in self.fuzzy_map.get(analysis.fuzzy_pinyin(sound), []) if w != token]
+        found += [w for w in self.fuzzy_map.get(analysis.fuzzy_pinyin(sound), []) if w != token]
+        return list(dict.fromkeys(found))[:6]
+
+    def _near_words(self, token: str) -> list[str]:
+        """Words of as many characters whose pinyin is one letter away (求助 -> 救助, 商票 ->
+        商标): a pinyin keyboard's slip. Only for pinyin of TYPO_MIN_LETTERS letters or more,
+        and only words of general Chinese or the lexicon's objects (never a pair of characters
+        that merely occurs in a title, nor an action: 交了 is not 掉了). At most ~60 x letters
+        map lookups."""
+        sound = self._sound(token)
+        if len(token) < 2 or len(sound) < TYPO_MIN_LETTERS or token[-1] in ASPECT_PARTICLES:
+            return []
+        found: list[str] = []
+        for cand in sorted(_edits1(sound)):
+            found.extend(
+                w
+                for w in self.full_map.get(cand, [])[:3]
+                if len(w) == len(token)
+                and w not in self.action_words
+                and (w in self.object_words or analysis.base_frequency(w))
+            )
         return list(dict.fromkeys(found))[:6]
 
     def _han_concept(self, token: str, char_run: bool = False) -> _Concept:
         weights = dict.fromkeys(self._expand(token), 1.0)
+        # A word the lexicon knows as an object (公积金, 殡葬) is never a typo: a county
+        # without it lacks the service.
+        typo = token not in self.object_words
+        near = False  # found only as a word one pinyin letter away
         if len(weights) == 1 and not self._known(token):
             # Not in the index: maybe a homophone typed with a pinyin keyboard (身分证 -> 身份证).
-            for word in self._homophones(token):
+            words = self._homophones(token)
+            if not words and typo:
+                words, near = self._near_words(token), True
+            for word in words:
                 for t in self._expand(word):
                     weights.setdefault(t, 0.8)
+        elif typo and len(token) >= 2 and not self._in_titles(weights):
+            # Known somewhere (a body) but in no title: maybe a real word typed for the title
+            # word that sounds like it (遗属 for 遗嘱, 出身 for 出生); only title words are taken.
+            words = self._homophones(token)
+            if not words:
+                words, near = self._near_words(token), True
+            for word in words:
+                forms = self._expand(word)
+                if self._in_titles(forms):
+                    for t in forms:
+                        weights.setdefault(t, 0.6)
         nodes = [self._terms_query(weights)]
         terms = set(weights)
         reader = self._searcher().reader()
@@ -283,6 +329,7 @@ class SearchEngine:
             and len(token) >= 3
             and self._in_titles(weights) < TIER1_ENOUGH
             and not analysis.base_frequency(token)  # a word of general Chinese (宅基地) stays whole
+            and not (token in self.object_words and not self._in_titles(weights))  # a service the county lacks
         ):
             # A long or unknown word that few titles hold may also be found by its parts
             # (房屋征收补偿 -> 房屋征收 + 补偿, 开诊所 -> 开 + 诊所); single characters among
@@ -305,6 +352,17 @@ class SearchEngine:
         # A lone character (补, 查, 办) is an affix of the words around it, never a requirement
         # of its own while other words are left; its forms still add to the score.
         filler = len(token) == 1 or (general > FILLER_FREQ and len(weights) == 1 and no_title)
+        weak = token not in self.object_words and (
+            char_run
+            or len(token) < 2
+            or general > FILLER_FREQ
+            or self._function_word(token)
+            or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
+        )
+        if near and weak:
+            # A verb or particle read as a word one letter away (办好 -> 半导) is a guess: it
+            # adds to the score (临时求助 -> 救助 ranks 临时救助 first) but is never required.
+            filler = True
         return _Concept(
             node,
             terms,
@@ -316,14 +374,7 @@ class SearchEngine:
             # Found by no field of the query: a lone character, a verb or particle, or a very
             # common word says little about which service is meant; a noun the index has never
             # seen (公积金) says most (see _weight).
-            weak=token not in self.object_words
-            and (
-                char_run
-                or len(token) < 2
-                or general > FILLER_FREQ
-                or self._function_word(token)
-                or token[-1] in ASPECT_PARTICLES  # 断了, 丢过: a verb with its particle
-            ),
+            weak=weak,
             action=token in self.action_words or (token not in self.object_words and self._function_word(token)),
         )
 
@@ -578,9 +629,12 @@ class SearchEngine:
         for tok in tokens:
             if out and (len(tok) == 1 or len(out[-1]) == 1) and analysis.all_han(out[-1] + tok):
                 joined = out[-1] + tok
-                if tok not in self.stopwords and not self._known(joined) and self._homophones(joined):
-                    out[-1] = joined
-                    continue
+                if not self._known(joined):
+                    sounds = self._homophones(joined)
+                    # A particle (的, 地) joins only where the word it makes is in titles: 所的 -> 所得.
+                    if sounds and (tok not in self.stopwords or (len(tok) == 1 and self._in_titles(sounds))):
+                        out[-1] = joined
+                        continue
             out.append(tok)
         return out
 
@@ -627,6 +681,11 @@ class SearchEngine:
                 departments.append(self._department_topics(token))
                 continue
             parts = self._phrase_parts(token) if analysis.is_han(token) else None
+            if parts and token in self.object_words:
+                # A service the lexicon names (生育津贴, 独生子女奖励) that no title holds: its parts
+                # may find it under the county's own wording (补缴社保 -> 补缴 + 社保), but a
+                # record holding only some of them is another service, never "related".
+                flags["named_service"] = True
             read.extend(parts if parts else [token])
         tokens = read
         flags["boosts"] = boosts
@@ -715,7 +774,7 @@ class SearchEngine:
         if len(found) < min(limit, TIER1_ENOUGH):
             found = run([c.query for c in required])
         related: list[tuple[int, dict, float, float]] = []
-        if len(required) > 1 and len(found) < FILL_BELOW:
+        if len(required) > 1 and len(found) < FILL_BELOW and not flags.get("named_service"):
             related = self._partial(required, {d for d, _f, _s in found}, run)
         terms: set[str] = set()
         for c in concepts:
