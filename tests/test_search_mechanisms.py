@@ -182,6 +182,11 @@ def test_a_department_short_name_boosts_and_is_never_required(engine):
     assert "g-m-07" in found(engine.search("社保局"))  # alone, the department's topics are searched
 
 
+def test_a_department_name_typed_with_a_homophone_is_still_the_department(engine):
+    ranked = found(engine.search("设保局养老"))  # 设保局 sounds like 社保局
+    assert ranked.index("g-m-07") < ranked.index("g-m-06")
+
+
 # 5. Question frames and filler are never required.
 
 

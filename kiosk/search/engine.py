@@ -179,6 +179,7 @@ class SearchEngine:
         self.expansions: dict[str, list[str]] = lex.get("expansions", {})
         # Department short names -> index terms of their topics: a boost, never required.
         self.departments: dict[str, list[str]] = lex.get("departments", {})
+        self._department_sounds: dict[str, str] | None = None  # toneless pinyin -> name, on first use
         # What the lexicon knows a word to be: an action (不见了, 换, 开) says what to do, an
         # object (结婚证, 公积金) says which service; see _weight.
         self.action_words = frozenset(lex.get("action_words", ()))
@@ -560,6 +561,26 @@ class SearchEngine:
             subs += [Term("dept", w, boost=1.5), Term("topic", w, boost=1.0)]
         return Or(subs)
 
+    def _department_name(self, word: str) -> str | None:
+        """The lexicon's department short name `word` is, or sounds like (公正处 -> 公证处)."""
+        if word in self.departments:
+            return word
+        if len(word) < 3 or word[-1] not in DEPARTMENT_SUFFIXES or self._known(word):
+            return None
+        sound = self._sound(word)
+        if not sound:
+            return None
+        if self._department_sounds is None:
+            sounds: dict[str, str] = {}
+            for name in sorted(self.departments):
+                key = self._sound(name)
+                if key:
+                    sounds.setdefault(key, name)
+                    sounds.setdefault(analysis.fuzzy_pinyin(key), name)
+            self._department_sounds = sounds
+        found = self._department_sounds.get(sound) or self._department_sounds.get(analysis.fuzzy_pinyin(sound))
+        return found
+
     def _department_topics(self, token: str) -> Query:
         """For a query that is only a department's name: its topics in titles too (车管所 ->
         机动车, 驾驶证…), and the name in department fields."""
@@ -670,15 +691,21 @@ class SearchEngine:
                 if not self._known(token) and self._known(token[:-1]):
                     stem = token[:-1]  # 人防办
             if stem is not None:
-                # A short department name the lexicon does not list: a boost.
+                # A short department name the lexicon does not list: a boost (or the listed
+                # name it sounds like: 公正 + 处 -> 公证处).
+                name = self._department_name(stem + token) if len(token) == 1 else None
+                if name is not None:
+                    boosts.append(self._department_boost(name) or self._stem_boost(stem))
+                    departments.append(self._department_topics(name))
+                    continue
                 boost = self._department_boost(stem) or self._stem_boost(stem)
                 boosts.append(boost)
                 departments.append(self._department_topics(stem))
                 continue
-            boost = self._department_boost(token)
-            if boost is not None:
-                boosts.append(boost)
-                departments.append(self._department_topics(token))
+            name = self._department_name(token) if analysis.all_han(token) else None
+            if name is not None:
+                boosts.append(self._department_boost(name) or self._stem_boost(token[:-1]))
+                departments.append(self._department_topics(name))
                 continue
             parts = self._phrase_parts(token) if analysis.is_han(token) else None
             if parts and token in self.object_words:
