@@ -211,6 +211,13 @@ def test_a_word_one_pinyin_letter_away_from_a_title_word_finds_it(engine):
     assert "g-m-09" in found(engine.search("身份证办好了吗"))
 
 
+def test_a_typo_guess_alone_never_presents_a_record_as_related(engine):
+    # 商票 is read as 商标 (g-m-11), which no title holds with 补领: a guess is enough to rank
+    # full matches, not to present 商标注册申请 as related to what was typed.
+    result = engine.search("商票补领")
+    assert result.hits == [] and result.related == []
+
+
 def test_a_real_word_no_title_holds_is_read_as_the_title_word_it_sounds_like(engine):
     assert found(engine.search("出身证明"))[:1] == ["g-m-13"]  # chushen ~ chusheng
 

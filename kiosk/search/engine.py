@@ -144,6 +144,10 @@ class _Concept:
     weak: bool = False
     # An action (补领, 不见了, 迁走): says what to do, not which service; counts half (_weight).
     action: bool = False
+    # Read only as a guess at a typo (a word one pinyin letter away, or a title word that sounds
+    # like a real word no title holds): good enough to rank full matches, never the sole reason
+    # to present a record as related.
+    guess: bool = False
 
 
 def _edits1(word: str) -> set[str]:
@@ -315,10 +319,11 @@ class SearchEngine:
             # word that sounds like it (遗属 for 遗嘱, 出身 for 出生); only title words are taken.
             words = self._homophones(token)
             if not words:
-                words, near = self._near_words(token), True
+                words = self._near_words(token)
             for word in words:
                 forms = self._expand(word)
                 if self._in_titles(forms):
+                    near = True
                     for t in forms:
                         weights.setdefault(t, 0.6)
         nodes = [self._terms_query(weights)]
@@ -376,6 +381,7 @@ class SearchEngine:
             # common word says little about which service is meant; a noun the index has never
             # seen (公积金) says most (see _weight).
             weak=weak,
+            guess=near and len(weights) > 1,
             action=token in self.action_words or (token not in self.object_words and self._function_word(token)),
         )
 
@@ -801,7 +807,12 @@ class SearchEngine:
         if len(found) < min(limit, TIER1_ENOUGH):
             found = run([c.query for c in required])
         related: list[tuple[int, dict, float, float]] = []
-        if len(required) > 1 and len(found) < FILL_BELOW and not flags.get("named_service"):
+        if (
+            len(required) > 1
+            and len(found) < FILL_BELOW
+            and not flags.get("named_service")
+            and not any(c.guess for c in required)
+        ):
             related = self._partial(required, {d for d, _f, _s in found}, run)
         terms: set[str] = set()
         for c in concepts:
