@@ -160,6 +160,14 @@ def test_initials_of_the_first_syllables_find_a_long_name(engine):
     assert found(engine.search("jdcjszcc"))[:1] == ["g-m-04"]
 
 
+def test_initials_read_first_as_the_object_of_a_service(engine, monkeypatch):
+    # A title word the county uses often (采购) and a lexicon object (餐馆) share initials: a
+    # citizen typing cg at a service kiosk likelier means the object.
+    monkeypatch.setitem(engine.ini_map, "cg", ["采购", "餐馆"])
+    assert engine._latin_words("cg")[0][:2] == ["餐馆", "采购"]
+    assert found(engine.search("cg"))[:1] == ["g-m-03"]  # 餐馆 -> 餐饮服务, 食品经营
+
+
 def test_full_pinyin_of_the_beginning_finds_a_long_name(engine):
     assert "g-m-04" in found(engine.search("jidongchejiashi"))[:3]
 

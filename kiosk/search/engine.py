@@ -433,7 +433,12 @@ class SearchEngine:
         words, split into several words if needed (dbsq -> 低保 + 申请), or a near miss."""
         direct = self.full_map.get(s, []) + (self.ini_map.get(s, []) if len(s) >= 2 else [])
         if direct:
-            return [list(dict.fromkeys(direct))[:12]]
+            words = list(dict.fromkeys(direct))[:12]
+            if s not in self.full_map:
+                # Initials: a word the lexicon knows as a service's object (低保, 护照) is what a
+                # citizen at a service kiosk likelier means than a title's word (代表, 核准).
+                words.sort(key=lambda w: w not in self.object_words)
+            return [words]
         pieces = self._segment(s)
         if pieces:
             return pieces
