@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import openpyxl
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
@@ -238,6 +240,68 @@ def _fill_merged(rows: list[list[Any]], ranges: list[str]) -> None:
                 row[c] = value
 
 
+_INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
+_TEXT = f"{{{SHEET_MAIN_NS}}}t"
+_RUN = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _SheetParser(WorkSheetParser):  # type: ignore[misc]
+    """openpyxl's sheet parser with a quick path for inline strings (the cells openpyxl itself
+    writes): their text is joined directly instead of being built into rich-text objects, which
+    took most of the reading time of a large workbook. Every other cell goes to openpyxl."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)  # type: ignore[no-any-return]
+        child = element.find(_INLINE_STRING)
+        if child is None:
+            return super().parse_cell(element)  # type: ignore[no-any-return]
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        parts = []
+        for node in child:  # the plain text and the runs' text; phonetic hints (rPh) are left out
+            if node.tag == _TEXT:
+                parts.append(node.text or "")
+            elif node.tag == _RUN:
+                text = node.find(_TEXT)
+                if text is not None:
+                    parts.append(text.text or "")
+        return {"row": row, "column": column, "value": "".join(parts), "data_type": "s", "style_id": 0}
+
+
+def _sheet_values(workbook: Any, sheet: Any) -> list[list[Any]]:
+    """A read-only worksheet's cell values, row by row, every row read whatever size the file
+    declares (some writers store a wrong one): what ``iter_rows(values_only=True)`` gives after
+    ``reset_dimensions()``, row i being Excel's row i + 1, missing rows empty."""
+    rows: list[list[Any]] = []
+    with sheet._get_source() as source:
+        parser = _SheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number <= len(rows):
+                continue  # a row number repeated or going back: openpyxl skips it too
+            while len(rows) < number - 1:
+                rows.append([])
+            width = cells[-1]["column"] if cells else 0  # as openpyxl: the last cell's column
+            values: list[Any] = [None] * width
+            for cell in cells:
+                if 1 <= cell["column"] <= width:
+                    values[cell["column"] - 1] = cell["value"]
+            rows.append(values)
+    return rows
+
+
 def read_xlsx(path: Path, rel: str) -> dict[str, Table]:
     """Every worksheet of a workbook, by name (names stripped of spaces)."""
     with warnings.catch_warnings():
@@ -252,8 +316,7 @@ def read_xlsx(path: Path, rel: str) -> dict[str, Table]:
         try:
             tables: dict[str, Table] = {}
             for sheet in workbook.worksheets:
-                sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+                rows = _sheet_values(workbook, sheet)
                 _fill_merged(rows, merged.get(sheet.title, []))
                 tables[sheet.title.strip()] = Table(rel, sheet.title.strip(), [tuple(r) for r in rows])
             return tables

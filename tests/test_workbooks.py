@@ -373,3 +373,29 @@ def test_a_guide_without_steps_is_told_where_they_go(folder: Path) -> None:
     workbook["流程"].delete_rows(2, 2)
     workbook.save(folder / GUIDE_BOOK.file_name)
     assert problems(folder) == ["办事指南.xlsx › 事项 › 第 2 行: “流程”表里没有属于它的行：至少要有一行"]
+
+
+def test_the_quick_cell_reader_gives_what_openpyxl_gives(tmp_path: Path) -> None:
+    """Inline strings (plain and rich text), shared strings, numbers, dates, booleans, formulas'
+    cached values, gaps between cells and empty rows read as openpyxl's read-only mode reads them."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from content_sync.workbooks import _sheet_values
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.append(["编号", "事项名称", "份数", "更新日期", "是否必需"])
+    ws.append(["g-1", " 带空格的名称 ", 2, dt.date(2024, 3, 5), True])
+    ws.append([None, CellRichText("前", TextBlock(InlineFont(b=True), "粗体"), "后"), 1.5])
+    ws["E5"] = "=1+1"
+    ws["C6"] = "２０２４－０３－０５"
+    path = tmp_path / "cells.xlsx"
+    workbook.save(path)
+    read = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheet = read.worksheets[0]
+    mine = _sheet_values(read, sheet)
+    sheet.reset_dimensions()
+    assert mine == [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert mine[2][1] == "前粗体后"
+    read.close()
