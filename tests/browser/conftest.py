@@ -14,6 +14,7 @@ from tests.ime_fixtures import pinyin_table  # noqa: F401  (fixture)
 from tests.ui_fixtures import make_ui_bundle
 
 from . import live
+from .layouts import LAYOUTS, MODES
 from .live import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH, live_kiosk
 
 IDLE_SECONDS = 2
@@ -93,4 +94,14 @@ def _page(browser, width: int, height: int):
 def portrait(browser):
     context, watched = _page(browser, 1080, 1920)
     yield watched
+    context.close()
+
+
+@pytest.fixture(params=[(o, m) for o in LAYOUTS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
+def layout(request, browser):
+    """A page in each of the four layouts: (watched page, orientation, mode). The mode is for the
+    test to set (layouts.set_mode): it lives in the kiosk's session."""
+    orientation, mode = request.param
+    context, watched = _page(browser, *LAYOUTS[orientation])
+    yield watched, orientation, mode
     context.close()

@@ -1,43 +1,13 @@
 """What a hall-style audit found, checked in Debian's Chromium under a finger: the print outcome in
 view, a dismissing touch that opens nothing, 返回 back to the results, elder mode's layout, touch
-targets sized on the glass, feedback while waiting and when the kiosk does not answer."""
+feedback while waiting and when the kiosk does not answer."""
 
 from __future__ import annotations
 
-import math
-
-import pytest
-
-from kiosk.config import DEFAULTS
-
 from .conftest import COUNTDOWN_SECONDS, IDLE_SECONDS, _page
+from .layouts import LAYOUTS, in_view, set_mode
 
-LAYOUTS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
-MODES = ["standard", "elder"]
-TARGET_MM = {"standard": 15, "elder": 20}
 GUIDE = "/guides/g-social-01"
-
-
-@pytest.fixture(params=[(o, m) for o in LAYOUTS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
-def layout(request, browser):
-    orientation, mode = request.param
-    context, watched = _page(browser, *LAYOUTS[orientation])
-    yield watched, orientation, mode
-    context.close()
-
-
-def set_mode(page, base: str, mode: str) -> None:
-    page.goto(base + "/")
-    if mode == "elder":
-        page.locator("#bottombar .bar-elder").tap()
-        page.wait_for_selector("html.elder")
-        page.wait_for_load_state("load")
-
-
-def in_view(page, locator) -> bool:
-    box = locator.bounding_box()
-    bar = page.locator("#bottombar").bounding_box()
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= bar["y"] + 1
 
 
 def test_print_outcome_appears_where_the_finger_is(layout, calm_kiosk_url):
@@ -144,61 +114,6 @@ def test_elder_landscape_values_sit_beside_their_labels(browser, calm_kiosk_url)
             assert abs(dt["y"] - dd["y"]) < 10
     finally:
         context.close()
-
-
-def target_px(width: int, height: int, mm: int) -> float:
-    return mm * math.hypot(width, height) / (DEFAULTS["PANEL_DIAGONAL_INCHES"] * 25.4)
-
-
-TARGET_PAGES = [
-    "/",
-    GUIDE,
-    "/guides/domains",
-    "/catalog",
-    "/catalog/c-social-001",
-    "/documents/d-0001",
-    "/events",
-    "/apply",
-    "/search",
-    "/search?q=养老保险",
-    "/search?q=zzzzqqq",
-]
-
-TARGETS_JS = """() => {
-  const out = [];
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [hx-get], [hx-post]';
-  for (const el of document.querySelectorAll(sel)) {
-    if (el.closest('#keyboard, .keyboard, [hidden], .overlay')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    out.push({what: el.outerHTML.slice(0, 90), w: r.width, h: r.height});
-  }
-  return out;
-}"""
-
-
-def test_every_touch_target_is_big_enough_on_the_glass(layout, calm_kiosk_url):
-    watched, orientation, mode = layout
-    page = watched.page
-    width, height = LAYOUTS[orientation]
-    least = target_px(width, height, TARGET_MM[mode]) - 0.5
-    set_mode(page, calm_kiosk_url, mode)
-    small, checked = [], 0
-    for url in TARGET_PAGES:
-        page.goto(calm_kiosk_url + url)
-        page.wait_for_load_state("load")
-        # The panel's size in pixels, as static/js/panel.js set it from PANEL_DIAGONAL_INCHES.
-        set_px = page.evaluate(
-            "() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--target-min'))"
-        )
-        assert set_px >= least
-        targets = page.evaluate(TARGETS_JS)
-        checked += len(targets)
-        for t in targets:
-            if t["w"] < least or t["h"] < least:
-                small.append((url, round(t["w"]), round(t["h"]), t["what"]))
-    assert checked > 100
-    assert small == [], f"smaller than {TARGET_MM[mode]} mm ({least:.0f} px): {small[:8]}"
 
 
 def test_nothing_looks_touchable_that_is_not(portrait, calm_kiosk_url):
