@@ -88,12 +88,26 @@ def test_changing_page_stops_the_reading(portrait, calm_kiosk_url):
 
 def test_the_idle_reset_stops_the_reading(portrait, kiosk_url):
     page = portrait.page
+    # Count the audio sources that are sounding: started and not yet ended (a stopped source ends).
+    page.add_init_script(
+        """(() => {
+          window.__sounding = 0;
+          const start = AudioBufferSourceNode.prototype.start;
+          AudioBufferSourceNode.prototype.start = function (...args) {
+            window.__sounding += 1;
+            this.addEventListener("ended", () => { window.__sounding -= 1; });
+            return start.apply(this, args);
+          };
+        })();"""
+    )
     page.goto(kiosk_url + GUIDE)
     page.locator("[data-speak-toggle]").tap()
     page.wait_for_selector("body[data-speech=playing]")
-    # The countdown appears while a section is being read: reading stops with it.
+    assert page.evaluate("window.__sounding") >= 1
+    # The countdown appears while a section is being read: reading stops with it, sound included.
     page.locator("#idle-overlay").wait_for(state="visible", timeout=(IDLE_SECONDS + 8) * 1000)
     assert speech_state(page) == "stopped"
+    page.wait_for_function("window.__sounding === 0", timeout=2000)
     page.wait_for_url(kiosk_url + "/", timeout=(COUNTDOWN_SECONDS + 3) * 1000)
     page.wait_for_load_state()
     assert speech_state(page) == "stopped"
