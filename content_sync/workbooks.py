@@ -248,7 +248,9 @@ _RUN = f"{{{SHEET_MAIN_NS}}}r"
 class _SheetParser(WorkSheetParser):  # type: ignore[misc]
     """openpyxl's sheet parser with a quick path for inline strings (the cells openpyxl itself
     writes): their text is joined directly instead of being built into rich-text objects, which
-    took most of the reading time of a large workbook. Every other cell goes to openpyxl."""
+    took most of the reading time of a large workbook. Every other cell goes to openpyxl.
+    The parser and the sheet's source are openpyxl internals: pyproject.toml pins openpyxl 3.1,
+    and tests/test_workbooks.py compares this path with openpyxl's own reading."""
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         if element.get("t") != "inlineStr":
