@@ -66,3 +66,18 @@ _.explanation  # kiosk/applications/service.py Tracking, shown by applications/t
 _.number_format
 _.alignment
 _.last_error  # kiosk/applications/outbox.py Item, a column of the outbox
+# whoosh calls a matcher's protocol methods, a query's _matcher, a file's subset and a storage's
+# open_file; BM25FScorer.score reads dfl (kiosk/search/matchers.py, kiosk/search/mapped.py)
+_.reset
+_.supports
+_.supports_block_quality
+_.max_quality
+_.block_quality
+_.skip_to_quality
+_.JOINT
+_._matcher
+_.dfl
+_.subset
+_.open_file
+_.is_real
+_.is_closed

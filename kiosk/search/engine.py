@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh import index as whoosh_index
-from whoosh.query import And, AndMaybe, Or, Prefix, Query, Term
+from whoosh.query import And, AndMaybe, Or, Query, Term
 
 from content_sync import paths
 from content_sync.kinds import KINDS, RECORD_KINDS
 from content_sync.release_db import open_readonly, open_release
 from content_sync.search_index import LEXICON_FILE, SUGGEST_DB, analysis
+
+from .mapped import MappedStorage
+from .matchers import LengthCachedBM25F, ScoredAnd, holding, prefix_union, read_whole
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +202,7 @@ class SearchEngine:
         self.service_words = frozenset(lex["service_words"])
         self.policy_words = frozenset(lex["policy_words"])
         self.popular_default: list[str] = lex["popular_default"]
-        self._index = whoosh_index.open_dir(str(index_dir))
+        self._index = MappedStorage(str(index_dir)).open_index()  # see mapped.py
         self._suggest_path = index_dir / SUGGEST_DB
         self._shared_searcher = None
         self._conns: dict[str, sqlite3.Connection] = {}
@@ -214,7 +216,7 @@ class SearchEngine:
 
     def _searcher(self):
         if self._shared_searcher is None:
-            self._shared_searcher = self._index.searcher()
+            self._shared_searcher = self._index.searcher(weighting=LengthCachedBM25F())
         return self._shared_searcher
 
     def _conn(self, name: str) -> sqlite3.Connection:
@@ -481,10 +483,11 @@ class SearchEngine:
         direct: list[Query] = [Term("ini", s, boost=boost), Term("py", s, boost=boost)]
         # The first syllables of a long name, as initials (jdcjsz -> 机动车驾驶证初次申领) or
         # as full pinyin (jidongche…): the index holds each title's initials and pinyin whole.
+        reader = self._searcher().reader()
         if len(s) >= INITIALS_PREFIX_MIN:
-            direct.append(Prefix("ini", s, boost=boost * 0.8))
+            direct.append(prefix_union(reader, "ini", s, boost=boost * 0.8))
         if len(s) >= PINYIN_PREFIX_MIN:
-            direct.append(Prefix("py", s, boost=boost * 0.8))
+            direct.append(prefix_union(reader, "py", s, boost=boost * 0.8))
         terms: set[str] = set()
         parts: list[Query] = []
         firsts: list[Query] = []
@@ -798,11 +801,16 @@ class SearchEngine:
         ] or concepts
         extras = [c.query for c in concepts if c not in required] + flags["boosts"]
 
-        def run(nodes: list[Query], cap: int = CANDIDATES) -> list[tuple[int, dict, float]]:
-            q = nodes[0] if len(nodes) == 1 else And(nodes)
+        def run(nodes: list[Query], cap: int = CANDIDATES, stored: bool = True) -> list[tuple[int, dict, float]]:
+            """The best `cap` records holding every node, with their stored fields (or, with
+            `stored` false, an empty dict: the caller loads those of the records it keeps)."""
+            # A lone concept is read to its end: one flat union of its words is far cheaper
+            # than whoosh's tree of unions (see matchers.py).
+            q = read_whole(nodes[0]) if len(nodes) == 1 else ScoredAnd(nodes)
             if extras:
                 q = AndMaybe(q, Or(extras))
-            return [(h.docnum, h.fields(), h.score) for h in searcher.search(q, limit=cap, terms=False)]
+            hits = searcher.search(q, limit=cap, terms=False)
+            return [(h.docnum, h.fields() if stored else {}, h.score) for h in hits]
 
         # Tier 1: the words as typed, in titles and keywords. Enough hits there: done (cheap,
         # and a title match is what a citizen wants). Otherwise tier 2: synonyms, inner words,
@@ -886,17 +894,8 @@ class SearchEngine:
         self._decorate(result)
 
     def _holding(self, query: Query, docnums) -> set[int]:
-        """Which of `docnums` `query` matches (skipping along its postings, never reading all)."""
-        out: set[int] = set()
-        m = query.matcher(self._searcher())
-        for docnum in sorted(docnums):
-            if not m.is_active():
-                break
-            if m.id() < docnum:
-                m.skip_to(docnum)
-            if m.is_active() and m.id() == docnum:
-                out.add(docnum)
-        return out
+        """Which of `docnums` `query` matches."""
+        return holding(query, docnums, self._searcher())
 
     def _weight(self, concept: _Concept, reader) -> float:
         """How much a concept tells about which record is meant: the rarer in the index, the
@@ -918,7 +917,21 @@ class SearchEngine:
         reader = searcher.reader()
         weights = [self._weight(c, reader) for c in required]
         total = sum(weights) or 1.0
-        candidates = [row for row in run([Or([c.query for c in required])], CANDIDATES * 2) if row[0] not in matched]
+        # A record that holds none of the concepts worth more than 1 - RELATED_MIN_SHARE of the
+        # whole can never qualify: look for candidates among the records holding one of them
+        # (the rarest concepts, so the fewest records), scoring the others where present.
+        order = sorted(range(len(required)), key=lambda i: -weights[i])
+        needed, held_weight = [], 0.0
+        for i in order:
+            needed.append(i)
+            held_weight += weights[i]
+            if held_weight > (1.0 - RELATED_MIN_SHARE) * total:
+                break
+        others = [required[i].query for i in order if i not in needed]
+        query: Query = read_whole(Or([required[i].query for i in needed]))
+        if others:
+            query = AndMaybe(query, Or(others))
+        candidates = [row for row in run([query], CANDIDATES * 2, stored=False) if row[0] not in matched]
         if not candidates:
             return []
         docnums = [row[0] for row in candidates]
@@ -927,10 +940,10 @@ class SearchEngine:
             for docnum in self._holding(concept.query, docnums):
                 held[docnum] += weight
         out = []
-        for docnum, stored, score in candidates:
+        for docnum, _none, score in candidates:
             share = held[docnum] / total
             if RELATED_MIN_SHARE <= share < 0.999:
-                out.append((docnum, stored, score, round(share, 3)))
+                out.append((docnum, searcher.stored_fields(docnum), score, round(share, 3)))
         return out
 
     def _decorate(self, result: SearchResult) -> None:
