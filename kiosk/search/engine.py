@@ -973,12 +973,12 @@ class SearchEngine:
     # --- a character typed for one that looks like it (授 for 援)
 
     def _shape_fix(self, query: str) -> str | None:
-        """The query with one character replaced, when it found nothing and a word in it that
-        the index does not know is, with a known word beside it, one character away from
-        exactly one title word of SHAPE_MIN_CHARS characters or more (法律 + 授助 -> 法律援助):
-        a slip of handwriting input or of a character picked from a list, which no pinyin reading
-        finds. Only when nothing at all was found, so it never changes an answer; None when no
-        single word is that close (then the query is left to get an honest 没有找到)."""
+        """The query with one character replaced: a word in it that the index does not know,
+        with a known word beside it (SHAPE_MIN_CHARS to SHAPE_MAX_CHARS characters together),
+        differs in one character from exactly one thing the county's titles write (法律 + 授助 ->
+        法律援助): a slip of handwriting input or of a character picked from a list, which no
+        pinyin reading finds. Called only when nothing at all was found, so it never changes an
+        answer; None when no single reading fits (the query then gets an honest 没有找到)."""
         text = analysis.normalize(query)[:MAX_QUERY_CHARS]
         tokens, _runs = self._join_unknown(analysis.query_tokens(self._drop_frames(text), self.tok))
         for k, token in enumerate(tokens):
