@@ -180,6 +180,8 @@ def test_actions_map_everyday_verbs_to_official_forms(lex):
     assert {"设立登记"} <= set(by_word["注册"].official)
     assert {"变更", "更正"} <= set(by_word["改名"].official)
     assert {"查询", "打印"} <= set(by_word["查"].official)
+    # 打针 says what is done; the vaccine or the bite (狂犬病) says which service.
+    assert {"接种"} <= set(by_word["打针"].official)
 
 
 def _copy(tmp_path):
@@ -289,6 +291,8 @@ def test_objects_and_abbreviations_reach_the_national_official_forms(lex):
         "卫生许可证": {"公共场所卫生许可"},
         "退役证": {"士兵退役证", "退出现役证"},
         "结婚证": {"婚姻登记证"},
+        "会见当事人": {"律师会见"},
+        "被狗咬了": {"狂犬病暴露处置", "狂犬病"},
     }
     missing = {w: sorted(want - _officials_for(lex, w)) for w, want in expected.items()}
     assert {w: m for w, m in missing.items() if m} == {}

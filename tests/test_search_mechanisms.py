@@ -38,8 +38,13 @@ def small_lexicon():
             _group("market", ["食品经营", "餐饮服务"], ["小吃店", "餐馆"]),
             _group("housing", ["住房公积金"], ["公积金"]),
             _group("social", ["生育津贴"], ["产假工资"]),
+            _group("health", ["狂犬病暴露处置", "狂犬病"], ["被狗咬了", "被狗咬"]),
         ),
-        actions=(_group("action", ["补发", "补领", "挂失", "遗失"], ["不见了", "丢了"]),),
+        actions=(
+            _group("action", ["补发", "补领", "挂失", "遗失"], ["不见了", "丢了"]),
+            # What is done to the citizen; the vaccine or the bite says which service.
+            _group("action", ["接种"], ["打针"]),
+        ),
         departments={"社保局": ("社会保险", "养老保险", "人力资源和社会保障")},
     )
     return SimpleNamespace(**fields)
@@ -61,6 +66,11 @@ GUIDES = [
     ("g-m-13", "出生医学证明办理", "测试县卫生健康局"),
     ("g-m-14", "计划生育家庭特别扶助", "测试县卫生健康局"),
     ("g-m-15", "高温津贴发放", "测试县人力资源和社会保障局"),
+    ("g-m-16", "狂犬病暴露后医学处置门诊查询", "测试县卫生健康局"),
+    ("g-m-17", "预防接种门诊查询", "测试县卫生健康局"),
+    ("g-m-18", "法律援助申请", "测试县司法局"),
+    ("g-m-19", "困难职工生活补助申请", "测试县总工会"),
+    ("g-m-20", "流浪乞讨人员生活救助", "测试县民政局"),
 ]
 # Twelve guides sharing one broad word, for the ranking of broad queries.
 BROAD = [
@@ -140,6 +150,16 @@ def test_a_word_matching_nothing_leaves_the_best_partial_matches_below_under_rel
     # The share is weighted by rarity: the record holding the rare object outranks the one
     # holding only the common action.
     assert "g-id-02" not in shown(result)[:1]
+
+
+def test_an_everyday_action_beside_the_object_presents_the_object_s_service(engine):
+    # 打针 is an action (-> 接种) and counts half: the clinic for dog bites, which no title
+    # says with 接种, is presented; the vaccination clinic, holding only the action, is not.
+    result = engine.search("被狗咬了去哪里打针")
+    assert result.hits == []
+    assert shown(result)[:1] == ["g-m-16"]
+    assert "g-m-17" not in shown(result)
+    assert found(engine.search("打针"))[:1] == ["g-m-17"]
 
 
 def test_a_service_the_county_lacks_gets_no_partial_match_from_the_verb_beside_it(engine):
@@ -224,6 +244,24 @@ def test_a_typo_guess_alone_never_presents_a_record_as_related(engine):
     # full matches, not to present 商标注册申请 as related to what was typed.
     result = engine.search("商票补领")
     assert result.hits == [] and result.related == []
+
+
+def test_a_character_typed_for_one_that_looks_like_it_is_read_when_nothing_was_found(engine):
+    # 授 for 援 (handwriting, or the wrong character picked from a list): no pinyin reading finds
+    # it; with 法律 beside it, titles write one thing alone where 授 stands: 法律援助.
+    assert found(engine.search("法律授助"))[:1] == ["g-m-18"]
+    assert engine._shape_fix("法律授助") == "法律援助"
+
+
+def test_a_shape_slip_is_read_only_when_one_reading_fits_and_never_for_a_real_word(engine):
+    # 生活?助: titles write both 生活补助 and 生活救助, so neither is guessed.
+    assert engine._shape_fix("生活授助") is None
+    result = engine.search("生活授助")
+    assert result.hits == [] and result.related == []
+    # 驾驶员 is a word of general Chinese that this county's titles lack, never a slip for 驾驶证.
+    assert engine._shape_fix("驾驶员") is None
+    # An object the county lacks is never a slip either (公积金 is not 公积金's neighbour).
+    assert engine._shape_fix("公积金提取") is None
 
 
 def test_a_real_word_no_title_holds_is_read_as_the_title_word_it_sounds_like(engine):

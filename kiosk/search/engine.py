@@ -66,6 +66,13 @@ PINYIN_PREFIX_MIN = 5
 # A Chinese word is tried as words one pinyin letter away only when its pinyin has this many
 # letters (short syllables have too many neighbours).
 TYPO_MIN_LETTERS = 5
+# A character typed for one that looks like it (授 for 援) is read only in a stretch of this
+# many characters (the unknown word and a known word beside it), and only when the county's
+# titles write one thing alone where it differs in that character (titles are read through a
+# pair of the other characters that at most SHAPE_MAX_TITLES titles hold).
+SHAPE_MIN_CHARS = 3
+SHAPE_MAX_CHARS = 6
+SHAPE_MAX_TITLES = 300
 # A short department name is a word plus one of these (社保局, 车管所, 人防办, 卫健委).
 DEPARTMENT_SUFFIXES = frozenset("局厅委所办处站队")
 DEPARTMENT_BOOST = 1.5
@@ -780,6 +787,11 @@ class SearchEngine:
         try:
             with self._search_lock:
                 self._search(text, max(1, min(int(limit), 200)), result, opened)
+                if not (result.hits or result.related):
+                    # Nothing at all: maybe a character typed for one that looks like it.
+                    fixed = self._shape_fix(text)
+                    if fixed is not None:
+                        self._search(fixed, max(1, min(int(limit), 200)), result, opened)
         except Exception:
             log.exception("search failed for %r", text[:MAX_QUERY_CHARS])
             _count_failure()
@@ -970,6 +982,74 @@ class SearchEngine:
             for rid, data in db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", ids):
                 out[(kind, rid)] = _snippet_source(kind, json.loads(data))
         return out
+
+    # --- a character typed for one that looks like it (授 for 援)
+
+    def _shape_fix(self, query: str) -> str | None:
+        """The query with one character replaced: a word in it that the index does not know,
+        with a known word beside it (SHAPE_MIN_CHARS to SHAPE_MAX_CHARS characters together),
+        differs in one character from exactly one thing the county's titles write (法律 + 授助 ->
+        法律援助): a slip of handwriting input or of a character picked from a list, which no
+        pinyin reading finds. Called only when nothing at all was found, so it never changes an
+        answer; None when no single reading fits (the query then gets an honest 没有找到)."""
+        text = analysis.normalize(query)[:MAX_QUERY_CHARS]
+        tokens, _runs = self._join_unknown(analysis.query_tokens(self._drop_frames(text), self.tok))
+        for k, token in enumerate(tokens):
+            if not self._shape_unknown(token):
+                continue
+            left = tokens[k - 1] if k > 0 and self._shape_neighbour(tokens[k - 1]) else ""
+            right = tokens[k + 1] if k + 1 < len(tokens) and self._shape_neighbour(tokens[k + 1]) else ""
+            # The longest stretch first: the more characters agree, the surer the one that differs.
+            stretches = [(left, right), (left, ""), ("", right), ("", "")]
+            for before, after in sorted(stretches, key=lambda p: -len(p[0] + p[1])):
+                span = before + token + after
+                if not SHAPE_MIN_CHARS <= len(span) <= SHAPE_MAX_CHARS or span not in text:
+                    continue
+                positions = range(len(before), len(before) + len(token))
+                found = {w for i in positions for w in self._one_character_off(span, i)}
+                if found:
+                    return text.replace(span, found.pop(), 1) if len(found) == 1 else None
+        return None
+
+    def _shape_unknown(self, token: str) -> bool:
+        """A word of the query that may be a slip: Chinese, found in no field, no word of general
+        Chinese (驾驶员 is a real word a county may lack), and nothing the lexicon or the county
+        knows (an object the county lacks is never a typo)."""
+        return (
+            analysis.all_han(token)
+            and len(token) <= SHAPE_MAX_CHARS
+            and not analysis.base_frequency(token)
+            and token not in self.stopwords
+            and token not in self.object_words
+            and token not in self.groups_of
+            and token not in self.expansions
+            and not self._known(token)
+        )
+
+    def _shape_neighbour(self, token: str) -> bool:
+        return analysis.all_han(token) and token not in self.stopwords and self._known(token)
+
+    def _one_character_off(self, span: str, i: int) -> set[str]:
+        """What titles write where `span` stands, differing from it in character `i` only: the
+        titles holding the rarest pair of its other characters (every pair is indexed) are read,
+        unless more than SHAPE_MAX_TITLES hold it."""
+        reader = self._searcher().reader()
+        pairs = [span[j : j + 2] for j in range(len(span) - 1) if i not in (j, j + 1)]
+        found: set[str] = set()
+        if not pairs:  # 法?助: the title words that long beginning with its first character
+            for raw in reader.expand_prefix("title", span[:i]):
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if len(word) == len(span) and word[i + 1 :] == span[i + 1 :] and word != span:
+                    found.add(word)
+            return found
+        anchor = min(pairs, key=lambda p: reader.doc_frequency("title", p))
+        if not 0 < reader.doc_frequency("title", anchor) <= SHAPE_MAX_TITLES:
+            return found
+        pattern = re.compile(re.escape(span[:i]) + r"([\u4e00-\u9fff])" + re.escape(span[i + 1 :]))
+        for docnum in reader.postings("title", anchor).all_ids():
+            title = analysis.normalize(reader.stored_fields(docnum).get("title_text", ""))
+            found.update(m.group(0) for m in pattern.finditer(title) if m.group(1) != span[i])
+        return found
 
     # --- suggestions
 
