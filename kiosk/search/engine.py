@@ -181,7 +181,7 @@ class SearchEngine:
         # Query-only words (question frames, department short names) are kept whole when a
         # query is cut, so 需要带什么 or 社保局 is read as one thing; the index never holds them.
         query_words = [(w, f) for w, f in lex.get("query_words", [])]
-        self.tok = analysis.tokenizer_for([*((w, f) for w, f in lex["jieba_words"]), *query_words])
+        self.tok = analysis.tokenizer_for([*((w, f) for w, f in lex["jieba_words"]), *query_words], overlay=True)
         self.readings: dict[str, str] = lex["char_readings"]
         self.groups_of: dict[str, set[str]] = {}
         for group in lex["synonyms"]:
@@ -1156,13 +1156,15 @@ class _Highlighter:
         end = len(text) if end is None else end
         if self.regex is None:
             return escape(text[start:end])
-        out, pos = [], start
+        # Joined as plain strings of escaped text (Markup's own + and join cost more than the
+        # rest of the highlighting), then marked safe once.
+        out: list[str] = []
+        pos = start
         for m in self.regex.finditer(text, start, end):
-            out.append(escape(text[pos : m.start()]))
-            out.append(Markup("<mark>") + escape(m.group()) + Markup("</mark>"))
+            out += (escape(text[pos : m.start()]), "<mark>", escape(m.group()), "</mark>")
             pos = m.end()
         out.append(escape(text[pos:end]))
-        return Markup(Markup("").join(out).replace("</mark><mark>", ""))
+        return Markup("".join(out).replace("</mark><mark>", ""))
 
     def coverage(self, text: str) -> float:
         """Share of `text` covered by the query's words (0..1)."""
