@@ -14,7 +14,15 @@ from whoosh.scoring import BM25F
 
 from content_sync.search_index.builder import make_schema
 from kiosk.search.mapped import MappedStorage
-from kiosk.search.matchers import LengthCachedBM25F, ScoredAnd, ScoredUnion, holding, prefix_union, read_whole
+from kiosk.search.matchers import (
+    LengthCachedBM25F,
+    ScoredAnd,
+    ScoredAndMaybe,
+    ScoredUnion,
+    holding,
+    prefix_union,
+    read_whole,
+)
 
 WORDS = ["社保", "养老", "保险", "医保", "登记", "申请", "补贴", "证明", "户口", "迁移", "低保", "救助", "婚姻", "生育"]
 INITIALS = ["sb", "ylbx", "ylbxdj", "ylbxsq", "ybdj", "hkqy", "hkqydj", "dbsq", "hydj", "hydjbl"]
@@ -79,6 +87,8 @@ def test_scored_union_and_intersection_give_whoosh_documents_and_scores(searcher
         same(scores(theirs, And([a, b, c])), scores(ours, ScoredAnd([a, b, c])))
         # the extras of a search: scored where present, never required
         same(scores(theirs, AndMaybe(And([a, b]), c)), scores(ours, AndMaybe(ScoredAnd([a, b]), c)))
+        same(scores(theirs, AndMaybe(And([a, b]), c)), scores(ours, ScoredAndMaybe(ScoredAnd([a, b]), c)))
+        same(scores(theirs, AndMaybe(Or([a, b]), c)), scores(ours, ScoredAndMaybe(read_whole(Or([a, b])), c)))
 
 
 def test_a_rare_word_intersected_with_common_ones_is_probed_not_read(searchers):

@@ -28,7 +28,7 @@ from content_sync.release_db import open_readonly, open_release
 from content_sync.search_index import LEXICON_FILE, SUGGEST_DB, analysis
 
 from .mapped import MappedStorage
-from .matchers import LengthCachedBM25F, ScoredAnd, holding, prefix_union, read_whole
+from .matchers import LengthCachedBM25F, ScoredAnd, ScoredAndMaybe, holding, prefix_union, read_whole
 
 log = logging.getLogger(__name__)
 
@@ -353,9 +353,9 @@ class SearchEngine:
             required = [p for p in parts if len(p) >= 2 and p not in self.stopwords]
             optional = [p for p in parts if p not in required]
             if len(parts) > 1 and required:
-                node: Query = And([self._terms_query(dict.fromkeys(self._expand(p), 0.7)) for p in required])
+                node: Query = ScoredAnd([self._terms_query(dict.fromkeys(self._expand(p), 0.7)) for p in required])
                 if optional:
-                    node = AndMaybe(
+                    node = ScoredAndMaybe(
                         node, Or([self._terms_query(dict.fromkeys(self._expand(p), 0.3)) for p in optional])
                     )
                 nodes.append(node)
@@ -820,7 +820,7 @@ class SearchEngine:
             # than whoosh's tree of unions (see matchers.py).
             q = read_whole(nodes[0]) if len(nodes) == 1 else ScoredAnd(nodes)
             if extras:
-                q = AndMaybe(q, Or(extras))
+                q = ScoredAndMaybe(q, Or(extras))
             hits = searcher.search(q, limit=cap, terms=False)
             return [(h.docnum, h.fields() if stored else {}, h.score) for h in hits]
 
@@ -942,7 +942,7 @@ class SearchEngine:
         others = [required[i].query for i in order if i not in needed]
         query: Query = read_whole(Or([required[i].query for i in needed]))
         if others:
-            query = AndMaybe(query, Or(others))
+            query = ScoredAndMaybe(query, Or(others))
         candidates = [row for row in run([query], CANDIDATES * 2, stored=False) if row[0] not in matched]
         if not candidates:
             return []

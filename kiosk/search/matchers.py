@@ -16,7 +16,7 @@ from bisect import bisect_left
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import NullMatcher
 from whoosh.matching.mcore import Matcher
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -145,12 +145,35 @@ class ConstantUnion(ScoredUnion):
 PROBE_COST = 2
 
 
+def _scores_at(query: Query, docnums: list[int], searcher, context) -> dict[int, float]:
+    """The documents among `docnums` (sorted) that `query` matches, with its score there. Each
+    leaf of the query is either read whole (when it has about as few postings as there are
+    documents to look at) or probed at each of them by skipping along its postings."""
+    reader = searcher.reader()
+    wanted = set(docnums)
+    scores: dict[int, float] = {}
+    get = scores.get
+    for leaf in _leaves(query):
+        if leaf.estimate_size(reader) <= len(docnums) * PROBE_COST:
+            for docnum, score in _read([leaf], searcher, context).items():
+                if docnum in wanted:
+                    scores[docnum] = get(docnum, 0.0) + score
+            continue
+        m = leaf.matcher(searcher, context)
+        for docnum in docnums:
+            if not m.is_active():
+                break
+            if m.id() < docnum:
+                m.skip_to(docnum)
+            if m.is_active() and m.id() == docnum:
+                scores[docnum] = get(docnum, 0.0) + m.score()
+    return scores
+
+
 class ScoredAnd(And):
     """An And whose matcher is a ScoredList: the smallest subquery is read whole, then each next
-    one is either read whole and intersected (when it is about as big as the candidates left)
-    or probed at each candidate with whoosh's own skipping matcher (when the candidates are
-    few). Same documents and scores as whoosh's And; the cost follows the postings read, not
-    the depth of the trees of unions."""
+    one is looked up at the candidates left (see _scores_at). Same documents and scores as
+    whoosh's And; the cost follows the postings read, not the depth of the trees of unions."""
 
     JOINT = " sAND "
 
@@ -161,21 +184,21 @@ class ScoredAnd(And):
         for q in sized[1:]:
             if not scores:
                 break
-            leaves = _leaves(q)
-            if len(scores) * len(leaves) * PROBE_COST < q.estimate_size(reader):
-                m = q.matcher(searcher, context)
-                probed: dict[int, float] = {}
-                for docnum in sorted(scores):
-                    if not m.is_active():
-                        break
-                    if m.id() < docnum:
-                        m.skip_to(docnum)
-                    if m.is_active() and m.id() == docnum:
-                        probed[docnum] = scores[docnum] + m.score()
-                scores = probed
-            else:
-                other = _read(leaves, searcher, context)
-                scores = {d: s + other[d] for d, s in scores.items() if d in other}
+            present = _scores_at(q, sorted(scores), searcher, context)
+            scores = {d: scores[d] + s for d, s in present.items()}
+        return _as_list(scores, self.boost)
+
+
+class ScoredAndMaybe(AndMaybe):
+    """AndMaybe(a, b) as a ScoredList: `a` read whole, `b` added where present (_scores_at)."""
+
+    JOINT = " sANDMAYBE "
+
+    def matcher(self, searcher, context=None):
+        scores = _read(_leaves(self.a), searcher, context)
+        if scores:
+            for d, s in _scores_at(self.b, sorted(scores), searcher, context).items():
+                scores[d] += s
         return _as_list(scores, self.boost)
 
 
