@@ -136,6 +136,33 @@ def intake(tmp_path):
         yield server
 
 
+def test_stopping_the_endpoint_with_connections_open_ends_its_thread_cleanly(tmp_path):
+    """The serving thread closes its own sockets: closed from another thread, they vanished under
+    its select() now and then (EBADF), and the thread died with an error."""
+    import http.client
+    import threading
+
+    store = Store(tmp_path / "store", clock=fixed_clock(RECEIVED))
+    errors: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: errors.append(args.exc_value)
+    try:
+        for _ in range(20):
+            server = IntakeServer(store).start()
+            port = int(server.url.rsplit(":", 1)[1].strip("/"))
+            conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=5) for _ in range(3)]
+            for conn in conns:
+                conn.request("GET", "/")
+                conn.getresponse().read()  # the connections stay open (keep-alive)
+            server.stop()
+            assert not server._thread.is_alive()
+            for conn in conns:
+                conn.close()
+    finally:
+        threading.excepthook = previous
+    assert errors == []
+
+
 def test_a_sealed_item_is_stored_and_acknowledged_once_and_resending_is_harmless(intake, tmp_path):
     _, text = office_keys(tmp_path)
     record = application_record()

@@ -155,10 +155,18 @@ class IntakeServer:
         return self
 
     def stop(self) -> None:
-        self._server.task_dispatcher.shutdown()
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(5)
+        from waitress import wasyncore
+
+        server = self._server
+        server.task_dispatcher.shutdown()
+        if self._thread is None or not self._thread.is_alive():
+            server.close()
+            return
+        # The sockets are closed by the serving thread itself, through its trigger: closed from
+        # here they can vanish under its select() (EBADF, and the thread dies with an error).
+        # With its socket map empty, its loop ends.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._thread.join(5)
 
     def __enter__(self) -> IntakeServer:
         return self.start()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 # Digits read one by one, as Chinese speakers read phone numbers (1 as 幺, never confused with 七).
 PHONE_DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
 # Digits of a year or a code: 1 as 一.
@@ -65,6 +63,10 @@ _LONG_PAUSE = "。！？!?…"
 
 def _number(text: str) -> str:
     """A number as Chinese words: 14 → 十四, 2.85 → 二点八五, 20000 → 二万."""
+    # Imported on first use: cn2an compiles its patterns on import (~0.3 s), which would
+    # otherwise delay the web process's start; the first reading aloud pays it once.
+    import cn2an
+
     try:
         return cn2an.an2cn(text)
     except (ValueError, KeyError):
