@@ -327,26 +327,5 @@ def _read_lengths(reader, fieldname: str) -> list[int] | None:
 
 
 def holding(query: Query, docnums, searcher) -> set[int]:
-    """Which of `docnums` `query` matches: by reading its leaves' document numbers (cheap, no
-    scores) when that is about as much work as probing each one, else by skipping along its
-    postings to each."""
-    wanted = set(docnums)
-    if not wanted:
-        return set()
-    reader = searcher.reader()
-    leaves = _leaves(query)
-    if query.estimate_size(reader) <= len(wanted) * len(leaves) * PROBE_COST:
-        found: set[int] = set()
-        for leaf in leaves:
-            found.update(leaf.matcher(searcher, searcher.boolean_context()).all_ids())
-        return found & wanted
-    out: set[int] = set()
-    m = query.matcher(searcher, searcher.boolean_context())
-    for docnum in sorted(wanted):
-        if not m.is_active():
-            break
-        if m.id() < docnum:
-            m.skip_to(docnum)
-        if m.is_active() and m.id() == docnum:
-            out.add(docnum)
-    return out
+    """Which of `docnums` `query` matches (each leaf read or probed, as _scores_at decides)."""
+    return set(_scores_at(query, sorted(set(docnums)), searcher, None))
